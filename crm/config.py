@@ -1,0 +1,86 @@
+"""Settings from the environment, with clear one-line errors.
+
+Secrets missing in development are generated into an ignored local file
+(``.secrets.local``) so a newcomer runs the product at once; with DEBUG off a
+missing secret stops start-up with a ConfigError that names the variable.
+"""
+
+import secrets
+import sys
+from pathlib import Path
+
+import environ
+from cryptography.fernet import Fernet
+from django.core.exceptions import ImproperlyConfigured
+
+
+class ConfigError(Exception):
+    """Wrong or missing configuration; the message is one line for the user."""
+
+
+GENERATED_SECRETS = {
+    "SECRET_KEY": lambda: secrets.token_urlsafe(50),
+    "CRM_ENCRYPTION_KEY": lambda: Fernet.generate_key().decode(),
+}
+
+
+def load_env(base_dir: Path) -> environ.Env:
+    env = environ.Env()
+    env_file = base_dir / ".env"
+    if env_file.exists():
+        environ.Env.read_env(str(env_file), overwrite=False)
+    return env
+
+
+def boolean(env: environ.Env, name: str, default: bool) -> bool:
+    try:
+        return env.bool(name, default=default)
+    except (ValueError, ImproperlyConfigured) as error:
+        raise ConfigError(f"{name} must be true or false: {error}") from None
+
+
+def secret(env: environ.Env, name: str, debug: bool, local_file: Path) -> str:
+    value = env.str(name, default="")
+    if value:
+        return value
+    if not debug:
+        raise ConfigError(f"{name} is not set: set it in the environment (required when DEBUG is off)")
+    return _development_secret(name, local_file)
+
+
+def _development_secret(name: str, local_file: Path) -> str:
+    stored = _read_local_secrets(local_file)
+    if name not in stored:
+        stored[name] = GENERATED_SECRETS[name]()
+        local_file.write_text("".join(f"{key}={value}\n" for key, value in stored.items()))
+        local_file.chmod(0o600)
+        print(
+            f"WARNING: {name} was not set; generated a development value into {local_file.name}. "
+            "Set it in the environment for production.",
+            file=sys.stderr,
+        )
+    return stored[name]
+
+
+def _read_local_secrets(local_file: Path) -> dict[str, str]:
+    if not local_file.exists():
+        return {}
+    lines = local_file.read_text().splitlines()
+    return dict(line.split("=", 1) for line in lines if "=" in line)
+
+
+def database(env: environ.Env, default_sqlite: Path) -> dict:
+    url = env.str("DATABASE_URL", default="") or f"sqlite:///{default_sqlite}"
+    try:
+        config = environ.Env.db_url_config(url)
+    except (ImproperlyConfigured, ValueError, KeyError) as error:
+        raise ConfigError(f"DATABASE_URL is not a valid database URL ({error})") from None
+    engine = config.get("ENGINE", "")
+    if engine not in ("django.db.backends.postgresql", "django.db.backends.sqlite3"):
+        raise ConfigError(f"DATABASE_URL must be postgres://... or sqlite:///..., not {url.split(':', 1)[0]}://")
+    if engine.endswith("sqlite3"):
+        # WAL lets the web process read while cron imports mail.
+        config["OPTIONS"] = {"init_command": "PRAGMA journal_mode=WAL;", "timeout": 20}
+    else:
+        config.setdefault("OPTIONS", {})["connect_timeout"] = 5
+    return config

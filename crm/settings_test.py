@@ -1,0 +1,18 @@
+"""Settings for the test suite: fixed throwaway secrets, DEBUG off."""
+
+import os
+
+os.environ.setdefault("SECRET_KEY", "test-secret-key-not-for-production")
+# A fixed key so that subprocesses (manage.py in tests) decrypt what the tests stored.
+os.environ.setdefault("CRM_ENCRYPTION_KEY", "dGVzdC1rZXktdGVzdC1rZXktdGVzdC1rZXktMTIzNDU=")
+os.environ.setdefault("DEBUG", "false")
+os.environ.setdefault("HTTPS", "false")
+
+from crm.settings import *  # noqa: E402,F403
+
+ALLOWED_HOSTS = ["testserver", "127.0.0.1", "localhost"]
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}

@@ -1,0 +1,106 @@
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from crm.crypto import EncryptedSecretField
+
+
+class Security(models.TextChoices):
+    NONE = "none", _("None")
+    SSL = "ssl", _("SSL/TLS")
+    STARTTLS = "starttls", _("STARTTLS")
+
+
+class Language(models.TextChoices):
+    POLISH = "pl", _("Polish")
+    ENGLISH = "en", _("English")
+
+
+def port_field(default):
+    return models.PositiveIntegerField(
+        default=default, validators=[MinValueValidator(1), MaxValueValidator(65535)]
+    )
+
+
+class Pok(models.Model):
+    """Customer Service Point: one mailbox, read over IMAP and sent from over SMTP (spec 2, 3.1)."""
+
+    active = models.BooleanField(_("active"), default=True)
+    name = models.CharField(_("name"), max_length=100)
+    language = models.CharField(_("language"), max_length=5, choices=Language.choices, default=Language.POLISH)
+
+    imap_host = models.CharField(_("IMAP host"), max_length=255, blank=True)
+    imap_port = port_field(993)
+    imap_security = models.CharField(_("IMAP security"), max_length=10, choices=Security.choices, default=Security.SSL)
+    imap_verify_cert = models.BooleanField(_("validate IMAP certificate"), default=True)
+    imap_user = models.CharField(_("IMAP user"), max_length=255, blank=True)
+    imap_password = EncryptedSecretField(_("IMAP password"), blank=True, default="")
+    imap_folder = models.CharField(_("IMAP folder"), max_length=255, default="INBOX")
+    imap_sent_folder = models.CharField(
+        _("IMAP Sent folder"), max_length=255, blank=True, help_text=_("Store a copy of sent replies here; empty: do not.")
+    )
+    keep_on_server = models.BooleanField(
+        _("keep mail on the server"), default=False, help_text=_("Off: mail is deleted from the server once imported.")
+    )
+    max_message_bytes = models.PositiveIntegerField(
+        _("largest message to download (bytes)"), default=25 * 1024 * 1024
+    )
+
+    smtp_host = models.CharField(_("SMTP host"), max_length=255, blank=True)
+    smtp_port = port_field(465)
+    smtp_security = models.CharField(_("SMTP security"), max_length=10, choices=Security.choices, default=Security.SSL)
+    smtp_verify_cert = models.BooleanField(_("validate SMTP certificate"), default=True)
+    smtp_user = models.CharField(_("SMTP user"), max_length=255, blank=True)
+    smtp_password = EncryptedSecretField(_("SMTP password"), blank=True, default="")
+    from_address = models.EmailField(_("from address"), blank=True)
+    from_name = models.CharField(_("from name"), max_length=255, blank=True)
+
+    staff = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, through="PokStaff", related_name="poks", blank=True, verbose_name=_("staff")
+    )
+
+    # Inbox sync state (spec 11): only mail above last_uid is fetched while uidvalidity holds.
+    uidvalidity = models.BigIntegerField(null=True, blank=True, editable=False)
+    last_uid = models.BigIntegerField(default=0, editable=False)
+    last_sync_at = models.DateTimeField(_("last sync"), null=True, blank=True, editable=False)
+    last_error = models.TextField(_("last error"), blank=True, editable=False)
+    last_error_at = models.DateTimeField(_("last error at"), null=True, blank=True, editable=False)
+
+    class Meta:
+        verbose_name = _("customer service point")
+        verbose_name_plural = _("customer service points")
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+    def clean(self):
+        if not self.active:
+            return
+        errors = {}
+        for field in ("imap_host", "smtp_host"):
+            if not getattr(self, field).strip():
+                errors[field] = _("An active service point needs a host.")
+        if not self.from_address:
+            errors["from_address"] = _("An active service point needs a from address.")
+        if errors:
+            raise ValidationError(errors)
+
+
+class PokStaff(models.Model):
+    """A staff member assigned to a POK: only they can own its threads (spec 3.3)."""
+
+    pok = models.ForeignKey(Pok, on_delete=models.CASCADE, related_name="memberships", verbose_name=_("service point"))
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="pok_memberships", verbose_name=_("staff member")
+    )
+
+    class Meta:
+        verbose_name = _("staff assignment")
+        verbose_name_plural = _("staff assignments")
+        constraints = [models.UniqueConstraint(fields=["pok", "user"], name="pok_staff_unique")]
+
+    def __str__(self):
+        return f"{self.user} → {self.pok}"

@@ -1,0 +1,154 @@
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from pok.models import Pok
+from threads.public_ids import new_unique_public_id
+
+
+class Status(models.TextChoices):
+    NEW = "new", _("new")
+    WAITING = "waiting", _("waiting")
+    ARCHIVED = "archived", _("archived")
+
+
+class Thread(models.Model):
+    pok = models.ForeignKey(Pok, on_delete=models.PROTECT, related_name="threads", verbose_name=_("service point"))
+    public_id = models.CharField(_("thread id"), max_length=7, unique=True, editable=False)
+    subject = models.CharField(_("subject"), max_length=500, blank=True)
+    customer_email = models.CharField(_("customer e-mail"), max_length=255, blank=True)
+    customer_name = models.CharField(_("customer name"), max_length=255, blank=True)
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.NEW)
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="owned_threads",
+        verbose_name=_("owner"),
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    last_message_at = models.DateTimeField(_("last message"), null=True, blank=True)
+    message_count = models.PositiveIntegerField(_("messages"), default=0)
+    # Kept on the thread so that lists can mark them without extra queries.
+    has_problem = models.BooleanField(_("has a message with problems"), default=False)
+    has_failed_delivery = models.BooleanField(_("has a reply that failed to send"), default=False)
+
+    class Meta:
+        verbose_name = _("thread")
+        verbose_name_plural = _("threads")
+        indexes = [
+            models.Index(fields=["pok", "status", "last_message_at"], name="thread_pok_status_last"),
+            models.Index(fields=["customer_email", "last_message_at"], name="thread_email_last"),
+            models.Index(fields=["owner", "status"], name="thread_owner_status"),
+        ]
+
+    def __str__(self):
+        return f"#{self.public_id} {self.subject}"
+
+    @property
+    def token(self) -> str:
+        return f"#{self.public_id}"
+
+    def save(self, *args, **kwargs):
+        if not self.public_id:
+            self.public_id = new_unique_public_id(lambda c: Thread.objects.filter(public_id=c).exists())
+        super().save(*args, **kwargs)
+
+
+class Direction(models.TextChoices):
+    INCOMING = "in", _("incoming")
+    OUTGOING = "out", _("outgoing")
+    NOTE = "note", _("internal note")
+
+
+class Delivery(models.TextChoices):
+    QUEUED = "queued", _("queued")
+    SENDING = "sending", _("sending")
+    SENT = "sent", _("sent")
+    FAILED = "failed", _("failed")
+
+
+class Message(models.Model):
+    thread = models.ForeignKey(Thread, on_delete=models.CASCADE, related_name="messages")
+    # Denormalised from the thread: a Message-ID is unique per POK (spec 11: imported once).
+    pok = models.ForeignKey(Pok, on_delete=models.PROTECT, related_name="+")
+    direction = models.CharField(max_length=4, choices=Direction.choices)
+    message_id = models.CharField(_("Message-ID"), max_length=998, blank=True)
+    in_reply_to = models.TextField(blank=True)
+    references = models.TextField(blank=True)
+    from_name = models.CharField(max_length=255, blank=True)
+    from_address = models.CharField(max_length=255, blank=True)
+    to = models.TextField(blank=True)
+    cc = models.TextField(blank=True)
+    date = models.DateTimeField(_("date"))
+    subject = models.CharField(max_length=500, blank=True)
+    body_text = models.TextField(blank=True)
+    body_html = models.TextField(blank=True)
+    # What the customer wrote, with quoted history cut away (spec 12); body_text keeps it all.
+    reply_text = models.TextField(blank=True)
+    raw = models.FileField(upload_to="raw/%Y/%m/", blank=True)
+    size = models.PositiveBigIntegerField(default=0)
+    parse_problem = models.BooleanField(default=False)
+    problem_reason = models.TextField(blank=True)
+    is_auto_reply = models.BooleanField(default=False)
+    unknown_sender = models.BooleanField(default=False)
+    too_large = models.BooleanField(default=False)
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    delivery = models.CharField(max_length=10, choices=Delivery.choices, blank=True)
+    attempts = models.PositiveIntegerField(default=0)
+    last_error = models.TextField(blank=True)
+    next_attempt_at = models.DateTimeField(null=True, blank=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["date", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["pok", "message_id"], condition=~models.Q(message_id=""), name="message_id_once_per_pok"
+            )
+        ]
+        indexes = [
+            models.Index(fields=["thread", "date"], name="message_thread_date"),
+            models.Index(fields=["delivery", "next_attempt_at"], name="message_outbox"),
+        ]
+
+    def __str__(self):
+        return f"{self.get_direction_display()} {self.message_id or self.pk}"
+
+
+class Attachment(models.Model):
+    message = models.ForeignKey(Message, on_delete=models.CASCADE, related_name="attachments")
+    file = models.FileField(upload_to="attachments/%Y/%m/")
+    filename = models.CharField(_("file name"), max_length=255)
+    content_type = models.CharField(max_length=255, default="application/octet-stream")
+    size = models.PositiveBigIntegerField(default=0)
+    content_id = models.CharField(max_length=255, blank=True)
+    is_inline = models.BooleanField(default=False)
+
+    def __str__(self):
+        return self.filename
+
+
+class EventKind(models.TextChoices):
+    CREATED = "created", _("created")
+    STATUS = "status", _("status changed")
+    ASSIGNED = "assigned", _("assigned")
+
+
+class ThreadEvent(models.Model):
+    """A line of the history panel (spec 9.3)."""
+
+    thread = models.ForeignKey(Thread, on_delete=models.CASCADE, related_name="events")
+    kind = models.CharField(max_length=10, choices=EventKind.choices)
+    old_value = models.CharField(max_length=255, blank=True)
+    new_value = models.CharField(max_length=255, blank=True)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        indexes = [models.Index(fields=["thread", "created_at"], name="event_thread_time")]
