@@ -1,0 +1,98 @@
+"""Opening IMAP and SMTP sessions for a POK, with failures as one readable line.
+
+Passwords are decrypted here, at connection time, and never appear in errors.
+"""
+
+import smtplib
+import socket
+import ssl
+
+import imapclient
+from django.conf import settings
+from imapclient.exceptions import IMAPClientError, LoginError
+
+from pok.models import Pok, Security
+
+
+class ConnectionFailed(Exception):
+    """A POK's server could not be reached or refused the login; str() is one line."""
+
+
+def tls_context(verify: bool) -> ssl.SSLContext:
+    context = ssl.create_default_context()
+    if not verify:
+        context.check_hostname = False
+        context.verify_mode = ssl.CERT_NONE
+    return context
+
+
+def _describe(error: Exception) -> str:
+    if isinstance(error, ssl.SSLCertVerificationError):
+        return f"certificate not trusted ({error.verify_message}); untick certificate validation only for a self-signed server you trust"
+    if isinstance(error, socket.timeout | TimeoutError):
+        return "timed out"
+    if isinstance(error, ConnectionRefusedError):
+        return "connection refused"
+    if isinstance(error, socket.gaierror):
+        return "host name not found"
+    text = str(error).strip() or type(error).__name__
+    return text.splitlines()[0]
+
+
+def open_imap(pok: Pok) -> imapclient.IMAPClient:
+    where = f"IMAP {pok.imap_user}@{pok.imap_host}:{pok.imap_port}"
+    try:
+        client = imapclient.IMAPClient(
+            pok.imap_host,
+            port=pok.imap_port,
+            ssl=pok.imap_security == Security.SSL,
+            ssl_context=tls_context(pok.imap_verify_cert),
+            timeout=settings.CRM_IMAP_TIMEOUT,
+        )
+        if pok.imap_security == Security.STARTTLS:
+            client.starttls(tls_context(pok.imap_verify_cert))
+        client.login(pok.imap_user, pok.imap_password.reveal())
+    except LoginError:
+        raise ConnectionFailed(f"{where}: login refused (check the IMAP user and password)") from None
+    except (OSError, IMAPClientError, ssl.SSLError) as error:
+        raise ConnectionFailed(f"{where}: {_describe(error)}") from None
+    return client
+
+
+def open_smtp(pok: Pok) -> smtplib.SMTP:
+    where = f"SMTP {pok.smtp_user or '(no login)'}@{pok.smtp_host}:{pok.smtp_port}"
+    context = tls_context(pok.smtp_verify_cert)
+    timeout = settings.CRM_SMTP_TIMEOUT
+    try:
+        if pok.smtp_security == Security.SSL:
+            client = smtplib.SMTP_SSL(pok.smtp_host, pok.smtp_port, timeout=timeout, context=context)
+        else:
+            client = smtplib.SMTP(pok.smtp_host, pok.smtp_port, timeout=timeout)
+            if pok.smtp_security == Security.STARTTLS:
+                client.starttls(context=context)
+        if pok.smtp_user:
+            client.login(pok.smtp_user, pok.smtp_password.reveal())
+    except smtplib.SMTPAuthenticationError:
+        raise ConnectionFailed(f"{where}: login refused (check the SMTP user and password)") from None
+    except (OSError, smtplib.SMTPException, ssl.SSLError) as error:
+        raise ConnectionFailed(f"{where}: {_describe(error)}") from None
+    return client
+
+
+def check_connections(pok: Pok) -> tuple[bool, str]:
+    """Log in to both servers; whether both worked, and how it went in one line."""
+    results = []
+    all_ok = True
+    for label, opener, closer in (("IMAP", open_imap, "logout"), ("SMTP", open_smtp, "quit")):
+        try:
+            session = opener(pok)
+        except ConnectionFailed as error:
+            results.append(f"{error}")
+            all_ok = False
+            continue
+        try:
+            getattr(session, closer)()
+        except Exception:  # the login worked; a failing goodbye does not matter
+            pass
+        results.append(f"{label} OK")
+    return all_ok, f"{pok.name}: " + "; ".join(results)

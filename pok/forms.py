@@ -1,0 +1,37 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from pok.models import Pok
+
+PASSWORD_FIELDS = ("imap_password", "smtp_password")
+
+
+class PokForm(forms.ModelForm):
+    """POK form whose passwords are write-only: never rendered back, left unchanged when blank."""
+
+    imap_password = forms.CharField(
+        label=_("IMAP password"),
+        required=False,
+        widget=forms.PasswordInput(render_value=False, attrs={"autocomplete": "new-password"}),
+        help_text=_("Leave empty to keep the stored password."),
+    )
+    smtp_password = forms.CharField(
+        label=_("SMTP password"),
+        required=False,
+        widget=forms.PasswordInput(render_value=False, attrs={"autocomplete": "new-password"}),
+        help_text=_("Leave empty to keep the stored password."),
+    )
+
+    class Meta:
+        model = Pok
+        exclude = PASSWORD_FIELDS
+
+    def save(self, commit=True):
+        pok = super().save(commit=False)
+        for name in PASSWORD_FIELDS:
+            if self.cleaned_data.get(name):
+                setattr(pok, name, self.cleaned_data[name])
+        if commit:
+            pok.save()
+            self.save_m2m()
+        return pok
