@@ -106,13 +106,37 @@ CRM_SHOP_ADMIN_URL = env.str("CRM_SHOP_ADMIN_URL", default="")
 CRM_BASELINKER_SEARCH_URL = env.str(
     "CRM_BASELINKER_SEARCH_URL", default="https://panel.baselinker.com/orders.php#search:{query}"
 )
+# "legacy" (index.php?controller=...) works for 1.7.0 to 8.x; "symfony" (/sell/orders/N/view) for 1.7.7+.
+CRM_SHOP_ADMIN_URL_STYLE = env.str("CRM_SHOP_ADMIN_URL_STYLE", default="legacy")
+if CRM_SHOP_ADMIN_URL_STYLE not in ("legacy", "symfony"):
+    raise config.ConfigError(f"CRM_SHOP_ADMIN_URL_STYLE must be legacy or symfony, not {CRM_SHOP_ADMIN_URL_STYLE!r}")
+
+# PrestaShop import (manage.py import_prestashop): the shop's database (read-only user) or its Webservice.
+CRM_PRESTASHOP_DB_URL = env.str("CRM_PRESTASHOP_DB_URL", default="")  # mysql://user:password@host:3306/shop
+CRM_PRESTASHOP_TABLE_PREFIX = env.str("CRM_PRESTASHOP_TABLE_PREFIX", default="ps_")
+CRM_PRESTASHOP_API_URL = env.str("CRM_PRESTASHOP_API_URL", default="")  # https://shop.example/api
+CRM_PRESTASHOP_API_KEY = env.str("CRM_PRESTASHOP_API_KEY", default="")
+CRM_SHOP_TIME_ZONE = env.str("CRM_SHOP_TIME_ZONE", default=TIME_ZONE)  # PrestaShop stores naive local times
+CRM_IMPORT_SCHEDULE = env.str("CRM_IMPORT_SCHEDULE", default="*/15 * * * *")
+CRM_IMPORT_BATCH_SIZE = env.int("CRM_IMPORT_BATCH_SIZE", default=1000)
+# Incremental runs re-read rows changed this long before the last mark (clock skew, late commits).
+CRM_IMPORT_OVERLAP_MINUTES = env.int("CRM_IMPORT_OVERLAP_MINUTES", default=10)
+# Order rows, carriers and history of orders added this recently are re-read on every run:
+# a tracking number saved in the back office does not move ps_orders.date_upd.
+CRM_IMPORT_RECENT_ORDER_DAYS = env.int("CRM_IMPORT_RECENT_ORDER_DAYS", default=14)
 
 # Cron (spec 4): django-crontab installs these with `manage.py crontab add`.
 CRM_SYNC_INBOX_SCHEDULE = env.str("CRM_SYNC_INBOX_SCHEDULE", default="*/2 * * * *")
 CRONTAB_COMMAND_PREFIX = f"cd {BASE_DIR} &&"
+CRM_SEND_OUTBOX_SCHEDULE = env.str("CRM_SEND_OUTBOX_SCHEDULE", default="* * * * *")
 CRONJOBS = [
     (CRM_SYNC_INBOX_SCHEDULE, "django.core.management.call_command", ["sync_inbox"]),
+    (CRM_SEND_OUTBOX_SCHEDULE, "django.core.management.call_command", ["send_outbox"]),
 ]
+if CRM_PRESTASHOP_DB_URL or CRM_PRESTASHOP_API_URL:
+    CRONJOBS.append((CRM_IMPORT_SCHEDULE, "django.core.management.call_command", ["import_prestashop"]))
+CRM_REINDEX_SCHEDULE = env.str("CRM_REINDEX_SCHEDULE", default="*/10 * * * *")
+CRONJOBS.append((CRM_REINDEX_SCHEDULE, "django.core.management.call_command", ["reindex_customers"]))
 
 LOGGING = {
     "version": 1,

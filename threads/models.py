@@ -94,6 +94,9 @@ class Message(models.Model):
     is_auto_reply = models.BooleanField(default=False)
     unknown_sender = models.BooleanField(default=False)
     too_large = models.BooleanField(default=False)
+    # Where a message that stays on the server (too large) lives, so that it is never deleted.
+    imap_uidvalidity = models.BigIntegerField(null=True, blank=True)
+    imap_uid = models.BigIntegerField(null=True, blank=True)
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )

@@ -1,0 +1,241 @@
+"""Bringing one POK's IMAP folder into the database, exactly once (spec 11).
+
+Every UID at or below the POK's last UID (under the same UIDVALIDITY) is
+committed here: such mail is deleted from the server (unless the POK keeps
+mail, or it was too large to download). Newer UIDs are handled in ascending
+order; the last UID moves in the same transaction as each stored message, and
+stops moving after a failure so that nothing unstored is ever deleted. When
+UIDVALIDITY changes the folder is read again and identities (Message-IDs)
+keep anything from being imported twice. Bodies are fetched with BODY.PEEK[]
+(flags untouched) in groups bounded by bytes, so memory does not grow with
+the mailbox.
+"""
+
+import logging
+import ssl
+import time
+from dataclasses import dataclass, field
+
+from django.db import close_old_connections
+from django.utils import timezone
+from imapclient.exceptions import IMAPClientError
+
+from mailsync import storing
+from mailsync.locks import pok_lock
+from mailsync.parsing import parse_headers
+from mailsync.storing import ServerPlace
+from pok.connections import ConnectionFailed, open_imap
+from pok.models import Pok
+from threads.models import Message
+
+log = logging.getLogger(__name__)
+
+HEADER_BATCH = 500
+BODY_BATCH_BYTES = 8 * 1024 * 1024
+DELETE_BATCH = 1000
+IDENTITY_ITEMS = ["RFC822.SIZE", "BODY.PEEK[HEADER.FIELDS (MESSAGE-ID)]"]
+
+
+@dataclass
+class SyncReport:
+    pok: str
+    seen: int = 0
+    new: int = 0
+    duplicates: int = 0
+    problems: int = 0
+    too_large: int = 0
+    failed: int = 0
+    deleted: int = 0
+    seconds: float = 0.0
+    error: str = ""
+    skipped: bool = False
+    notes: list[str] = field(default_factory=list)
+
+    def line(self) -> str:
+        if self.skipped:
+            return f"{self.pok}: skipped, another sync of this POK is running"
+        figures = (
+            f"seen {self.seen}, new {self.new}, duplicates {self.duplicates}, problems {self.problems}, "
+            f"too large {self.too_large}, failed {self.failed}, deleted {self.deleted}, {self.seconds:.1f} s"
+        )
+        return f"{self.pok}: {figures}" + (f" - ERROR {self.error}" if self.error else "")
+
+
+def sync_pok(pok: Pok, progress=None) -> SyncReport:
+    report = SyncReport(pok.name)
+    started = time.monotonic()
+    with pok_lock(pok.pk) as held:
+        if not held:
+            report.skipped = True
+            return report
+        try:
+            client = open_imap(pok)
+        except ConnectionFailed as error:
+            report.error = str(error)
+        else:
+            try:
+                _sync_folder(client, pok, report, progress)
+            except (IMAPClientError, OSError, ssl.SSLError) as error:
+                report.error = f"IMAP {pok.imap_host}: {_first_line(error)}"
+            finally:
+                _logout(client)
+        report.seconds = time.monotonic() - started
+        _record_outcome(pok, report)
+    return report
+
+
+def _sync_folder(client, pok: Pok, report: SyncReport, progress) -> None:
+    selected = client.select_folder(pok.imap_folder)
+    uidvalidity = int(selected[b"UIDVALIDITY"])
+    last_uid = _current_last_uid(pok, uidvalidity)
+    uids = sorted(client.search("ALL"))
+    report.seen = len(uids)
+    deletable = [uid for uid in uids if uid <= last_uid]
+    run = _Run(client, pok, uidvalidity, report)
+    new_uids = [uid for uid in uids if uid > last_uid]
+    for start in range(0, len(new_uids), HEADER_BATCH):
+        deletable += run.process(new_uids[start:start + HEADER_BATCH])
+        if progress:
+            progress(f"{pok.name}: {min(start + HEADER_BATCH, len(new_uids))}/{len(new_uids)} new messages")
+    if not pok.keep_on_server:
+        report.deleted = _delete(client, pok, uidvalidity, deletable)
+
+
+def _current_last_uid(pok: Pok, uidvalidity: int) -> int:
+    pok.refresh_from_db(fields=["uidvalidity", "last_uid"])
+    if pok.uidvalidity != uidvalidity:
+        # A new UIDVALIDITY means old UIDs mean nothing: read everything again, identities prevent duplicates.
+        Pok.objects.filter(pk=pok.pk).update(uidvalidity=uidvalidity, last_uid=0)
+        pok.uidvalidity, pok.last_uid = uidvalidity, 0
+    return pok.last_uid
+
+
+class _Run:
+    """Handles new UIDs strictly in ascending order, remembering whether one failed."""
+
+    def __init__(self, client, pok, uidvalidity, report):
+        self.client, self.pok, self.uidvalidity, self.report = client, pok, uidvalidity, report
+        self.failed = False
+
+    def process(self, chunk: list[int]) -> list[int]:
+        """Deals with a chunk of new UIDs; returns those found already stored (deletable)."""
+        heads = self.client.fetch(chunk, IDENTITY_ITEMS)
+        known = self._known_identities(heads)
+        downloads = [uid for uid in chunk if uid in heads and uid not in known and not self._too_big(heads[uid])]
+        bodies: dict[int, bytes] = {}
+        deletable = []
+        for uid in chunk:
+            if uid not in heads:
+                continue  # expunged meanwhile by someone else
+            place = ServerPlace(uid, self.uidvalidity, advance=not self.failed)
+            if uid in known:
+                deletable += self._already_here(place, known[uid])
+            elif self._too_big(heads[uid]):
+                self._keep_on_server(place, heads[uid][b"RFC822.SIZE"])
+            else:
+                if uid not in bodies:
+                    bodies = self._fetch_bodies(downloads[downloads.index(uid):], heads)
+                self._store(place, bodies.pop(uid, None))
+        return deletable
+
+    def _known_identities(self, heads) -> dict[int, tuple[str, bool]]:
+        """UID -> (Message-ID, stored copy too large to download) for the Message-IDs we already hold."""
+        identities = {uid: _header_message_id(data) for uid, data in heads.items()}
+        stored = dict(
+            Message.objects.filter(pok=self.pok, message_id__in=[i for i in identities.values() if i])
+            .values_list("message_id", "too_large")
+        )
+        return {uid: (i, stored[i]) for uid, i in identities.items() if i in stored}
+
+    def _too_big(self, data) -> bool:
+        return data.get(b"RFC822.SIZE", 0) > self.pok.max_message_bytes
+
+    def _already_here(self, place: ServerPlace, stored: tuple[str, bool]) -> list[int]:
+        self.report.duplicates += 1
+        storing.mark_seen(self.pok, place)
+        message_id, stored_too_large = stored
+        if stored_too_large:
+            Message.objects.filter(pok=self.pok, message_id=message_id).update(
+                imap_uid=place.uid, imap_uidvalidity=place.uidvalidity
+            )
+            return []
+        return [place.uid]
+
+    def _keep_on_server(self, place: ServerPlace, size: int) -> None:
+        header = self.client.fetch([place.uid], ["BODY.PEEK[HEADER]"]).get(place.uid, {}).get(b"BODY[HEADER]", b"")
+        outcome, _message = storing.store_too_large(self.pok, header, size, place)
+        self._count(outcome, problem=False)
+        if outcome == storing.NEW:
+            self.report.too_large += 1
+
+    def _fetch_bodies(self, uids: list[int], heads) -> dict[int, bytes]:
+        group, total = [], 0
+        for uid in uids:
+            if group and total + heads[uid][b"RFC822.SIZE"] > BODY_BATCH_BYTES:
+                break
+            group.append(uid)
+            total += heads[uid][b"RFC822.SIZE"]
+        fetched = self.client.fetch(group, ["BODY.PEEK[]"])
+        return {uid: data.get(b"BODY[]") for uid, data in fetched.items()}
+
+    def _store(self, place: ServerPlace, raw: bytes | None) -> None:
+        if raw is None:
+            return
+        try:
+            outcome, message = storing.store_message(self.pok, raw, place)
+        except Exception:  # noqa: BLE001 - one message must never stop the run; it stays on the server
+            log.exception("POK %s: could not store UID %s; it stays on the server for the next run", self.pok.pk, place.uid)
+            self.report.failed += 1
+            self.failed = True
+            return
+        self._count(outcome, problem=bool(message and message.parse_problem))
+
+    def _count(self, outcome: str, problem: bool) -> None:
+        if outcome == storing.DUPLICATE:
+            self.report.duplicates += 1
+        else:
+            self.report.new += 1
+            self.report.problems += int(problem)
+
+
+def _header_message_id(data) -> str:
+    for key, value in data.items():
+        if key.startswith(b"BODY[HEADER"):
+            return parse_headers(value or b"").message_id
+    return ""
+
+
+def _delete(client, pok: Pok, uidvalidity: int, uids: list[int]) -> int:
+    kept = set(
+        Message.objects.filter(pok=pok, too_large=True, imap_uidvalidity=uidvalidity).values_list("imap_uid", flat=True)
+    )
+    doomed = [uid for uid in uids if uid not in kept]
+    for start in range(0, len(doomed), DELETE_BATCH):
+        client.add_flags(doomed[start:start + DELETE_BATCH], [b"\\Deleted"], silent=True)
+    if doomed:
+        if client.has_capability("UIDPLUS"):
+            client.uid_expunge(doomed)
+        else:
+            client.expunge()
+    return len(doomed)
+
+
+def _record_outcome(pok: Pok, report: SyncReport) -> None:
+    close_old_connections()
+    now = timezone.now()
+    if report.error:
+        Pok.objects.filter(pk=pok.pk).update(last_sync_at=now, last_error=report.error, last_error_at=now)
+    else:
+        Pok.objects.filter(pk=pok.pk).update(last_sync_at=now, last_error="")
+
+
+def _logout(client) -> None:
+    try:
+        client.logout()
+    except Exception:  # noqa: BLE001 - the work is done; a failing goodbye changes nothing
+        pass
+
+
+def _first_line(error: Exception) -> str:
+    text = str(error).strip() or type(error).__name__
+    return text.splitlines()[0]

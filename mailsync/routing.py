@@ -1,0 +1,81 @@
+"""Which thread an incoming message belongs to (spec 11).
+
+1. A token `#XXXXXXX` in the subject names the thread, if that thread belongs
+   to the same POK. A token of another POK's thread is ignored: the message
+   stays with the mailbox it arrived at, whose staff are the ones who see it
+   (the token stays visible in the subject).
+2. Otherwise In-Reply-To / References naming a message we hold in this POK
+   join that thread (clients that drop the token) — unless that thread is
+   archived and the subject is a different one: then an old conversation is not
+   reopened by a new topic, and a new thread starts.
+3. Otherwise a new thread.
+
+A token match from an address that never took part in the thread still
+joins, but is marked "unknown sender" (tokens are guessable and leak in
+forwards).
+"""
+
+import re
+from dataclasses import dataclass
+
+from django.db.models import Q
+
+from threads.models import Message, Status, Thread
+from threads.public_ids import ALPHABET, LENGTH, tokens_in
+
+REPLY_PREFIX_RE = re.compile(r"^\s*((re|odp|fwd?|pd|aw|wg|sv|tr|r)\s*(\[\d+\])?\s*:\s*)+", re.IGNORECASE)
+BRACKETED_TOKEN_RE = re.compile(rf"\[#[{ALPHABET}]{{{LENGTH}}}\]")
+
+
+@dataclass
+class Route:
+    thread: Thread | None  # None: start a new thread
+    unknown_sender: bool = False
+
+
+def bare_subject(subject: str) -> str:
+    """The subject without thread tokens and "Re:"/"Odp:"/"Fwd:" prefixes, case kept."""
+    without_tokens = BRACKETED_TOKEN_RE.sub(" ", subject or "")
+    return " ".join(REPLY_PREFIX_RE.sub("", " ".join(without_tokens.split())).split())
+
+
+def normalized_subject(subject: str) -> str:
+    return bare_subject(subject).lower()
+
+
+def route(pok, subject: str, from_address: str, reference_ids: list[str]) -> Route:
+    by_token = _thread_by_token(pok, subject)
+    if by_token is not None:
+        return Route(by_token, unknown_sender=not took_part(by_token, from_address))
+    by_reference = _thread_by_reference(pok, reference_ids)
+    if by_reference is not None and _may_join(by_reference, subject):
+        return Route(by_reference)
+    return Route(None)
+
+
+def _thread_by_token(pok, subject: str) -> Thread | None:
+    tokens = tokens_in(subject)
+    if not tokens:
+        return None
+    return Thread.objects.filter(pok=pok, public_id__in=tokens).select_related("owner").first()
+
+
+def _thread_by_reference(pok, reference_ids: list[str]) -> Thread | None:
+    ids = [i for i in reference_ids if i]
+    if not ids:
+        return None
+    known = Message.objects.filter(pok=pok, message_id__in=ids).select_related("thread").order_by("-date").first()
+    return known.thread if known else None
+
+
+def _may_join(thread: Thread, subject: str) -> bool:
+    return thread.status != Status.ARCHIVED or normalized_subject(subject) == normalized_subject(thread.subject)
+
+
+def took_part(thread: Thread, address: str) -> bool:
+    address = (address or "").lower()
+    if not address:
+        return False
+    if address == thread.customer_email:
+        return True
+    return thread.messages.filter(Q(from_address__iexact=address) | Q(to__icontains=address) | Q(cc__icontains=address)).exists()

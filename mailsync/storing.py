@@ -1,0 +1,136 @@
+"""Storing one fetched message into its thread, in one transaction (spec 11, 12).
+
+A message is known by its identity (Message-ID, or a hash of the raw bytes),
+unique per POK: what is already here, including copies of our own sent mail,
+is a duplicate and is not stored again.
+"""
+
+import hashlib
+import re
+import uuid
+from dataclasses import dataclass
+
+from django.core.files.base import ContentFile
+from django.db import IntegrityError, transaction
+from django.db.models.functions import Greatest
+from django.utils import timezone
+
+from mailsync.parsing import ParsedMessage, identity, parse_headers, parse_message
+from mailsync.reply_strip import split_reply
+from mailsync.routing import route
+from pok.models import Pok
+from threads import services
+from threads.counters import refresh_counters
+from threads.models import Attachment, Direction, Message, Status
+
+NEW, DUPLICATE = "new", "duplicate"
+SAFE_SUFFIX_RE = re.compile(r"\.([A-Za-z0-9]{1,8})$")
+
+
+def is_known(pok: Pok, message_identity: str) -> bool:
+    return Message.objects.filter(pok=pok, message_id=message_identity).exists()
+
+
+@dataclass
+class ServerPlace:
+    """Where a fetched message sits on the IMAP server."""
+
+    uid: int
+    uidvalidity: int
+    # Whether the POK's last UID may move up to this one (every lower new UID was dealt with).
+    advance: bool = True
+
+
+def store_message(pok: Pok, raw: bytes, place: ServerPlace | None = None) -> tuple[str, Message | None]:
+    """Parse and store `raw`; returns (NEW or DUPLICATE, the message)."""
+    parsed = parse_message(raw)
+    return _store(pok, parsed, identity(parsed, raw), raw, place, too_large=False, size=len(raw))
+
+
+def store_too_large(pok: Pok, header_bytes: bytes, size: int, place: ServerPlace) -> tuple[str, Message | None]:
+    """Record a message left on the server because of its size: headers only, marked."""
+    parsed = parse_headers(header_bytes)
+    message_identity = parsed.message_id or "sha256:" + hashlib.sha256(header_bytes).hexdigest()
+    return _store(pok, parsed, message_identity, header_bytes, place, too_large=True, size=size)
+
+
+def mark_seen(pok: Pok, place: ServerPlace | None) -> None:
+    """Move the POK's last UID past a message that is dealt with (stored now or before)."""
+    if place is not None and place.advance:
+        Pok.objects.filter(pk=pok.pk).update(last_uid=Greatest("last_uid", place.uid))
+
+
+def _store(pok, parsed: ParsedMessage, message_identity, raw, place, too_large, size):
+    if is_known(pok, message_identity):
+        mark_seen(pok, place)
+        return DUPLICATE, None
+    try:
+        with transaction.atomic():
+            message = _save(pok, parsed, message_identity, raw, place if too_large else None, size)
+            mark_seen(pok, place)
+    except IntegrityError:
+        # Another process stored the same identity between our check and our insert.
+        mark_seen(pok, place)
+        return DUPLICATE, None
+    return NEW, message
+
+
+def _save(pok, parsed: ParsedMessage, message_identity, raw, kept_at: ServerPlace | None, size) -> Message:
+    references = [parsed.in_reply_to, *reversed(parsed.references)]
+    where = route(pok, parsed.subject, parsed.from_address, references)
+    thread = where.thread
+    if thread is None:
+        thread = services.create_thread(pok, parsed.subject, parsed.from_address, parsed.from_name)
+        if parsed.is_auto_reply:
+            services.change_status(thread, Status.ARCHIVED)
+    message = Message(
+        thread=thread,
+        pok=pok,
+        direction=Direction.INCOMING,
+        message_id=message_identity,
+        in_reply_to=parsed.in_reply_to,
+        references=" ".join(parsed.references),
+        from_name=parsed.from_name[:255],
+        from_address=parsed.from_address[:255],
+        to=_addresses(parsed.to),
+        cc=_addresses(parsed.cc),
+        date=parsed.date or timezone.now(),
+        subject=parsed.subject[:500],
+        body_text=parsed.text,
+        body_html=parsed.html,
+        reply_text=split_reply(parsed.text)[0],
+        size=size,
+        parse_problem=bool(parsed.problems),
+        problem_reason="; ".join(parsed.problems),
+        is_auto_reply=parsed.is_auto_reply,
+        unknown_sender=where.unknown_sender,
+        too_large=kept_at is not None,
+        imap_uid=kept_at.uid if kept_at else None,
+        imap_uidvalidity=kept_at.uidvalidity if kept_at else None,
+    )
+    message.raw.save(f"{uuid.uuid4().hex}.eml", ContentFile(raw), save=False)
+    message.save()
+    Attachment.objects.bulk_create([_attachment(message, part) for part in parsed.attachments])
+    if not parsed.is_auto_reply and thread.status != Status.NEW:
+        services.change_status(thread, Status.NEW)
+    refresh_counters(thread)
+    return message
+
+
+def _attachment(message: Message, part) -> Attachment:
+    suffix = SAFE_SUFFIX_RE.search(part.filename)
+    stored_name = uuid.uuid4().hex + (f".{suffix.group(1).lower()}" if suffix else "")
+    attachment = Attachment(
+        message=message,
+        filename=part.filename[:255],
+        content_type=part.content_type[:255],
+        size=len(part.payload),
+        content_id=part.content_id[:255],
+        is_inline=part.is_inline,
+    )
+    attachment.file.save(stored_name, ContentFile(part.payload), save=False)
+    return attachment
+
+
+def _addresses(pairs) -> str:
+    return ", ".join(f"{name} <{address}>" if name else address for name, address in pairs)

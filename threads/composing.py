@@ -1,0 +1,80 @@
+"""The outgoing mail of a thread: headers, the marker line, text and HTML parts (spec 12)."""
+
+from dataclasses import dataclass
+from email.utils import formataddr, make_msgid
+
+from django.core.mail import EmailMultiAlternatives
+from django.template.loader import render_to_string
+from django.utils import translation
+
+from mailsync.routing import bare_subject
+from threads.models import Thread
+
+MARKERS = {"pl": "Wpisz odpowiedź powyżej tej linii", "en": "Type your reply above this line"}
+MAX_REFERENCES = 10  # the newest ids only: keeps the header block far below what relays accept
+
+
+@dataclass
+class OutgoingFile:
+    filename: str
+    content: bytes
+    content_type: str = "application/octet-stream"
+
+
+@dataclass
+class Composed:
+    message_id: str  # without <>
+    subject: str
+    raw: bytes
+    in_reply_to: str
+    references: list[str]
+
+
+def thread_subject(thread: Thread, subject: str = "") -> str:
+    """`[#XXXXXXX] subject`: the token once, no piled-up "Re:"."""
+    return f"[{thread.token}] {bare_subject(subject or thread.subject)}".strip()
+
+
+def compose(thread: Thread, text: str, recipient: str, files: list[OutgoingFile], reply_to=None) -> Composed:
+    """Build the mail; `reply_to` is the customer's message it answers (None for a new thread)."""
+    pok = thread.pok
+    domain = pok.from_address.rpartition("@")[2] or "localhost"
+    message_id = make_msgid(domain=domain)[1:-1]
+    references = _references(reply_to)
+    context = {
+        "marker": MARKERS.get(pok.language, MARKERS["en"]),
+        "text": text,
+        "thread": thread,
+        "pok": pok,
+        "quoted": reply_to,
+    }
+    with translation.override(pok.language):
+        body = render_to_string("threads/mail/reply.txt", context)
+        html = render_to_string("threads/mail/reply.html", context)
+    headers = {"Message-ID": f"<{message_id}>"}
+    if references:
+        headers["In-Reply-To"] = f"<{references[-1]}>"
+        headers["References"] = " ".join(f"<{r}>" for r in references)
+    subject = thread_subject(thread)
+    mail = EmailMultiAlternatives(
+        subject=subject,
+        body=body,
+        from_email=_from_header(pok),
+        to=[recipient],
+        headers=headers,
+    )
+    mail.attach_alternative(html, "text/html")
+    for file in files:
+        mail.attach(file.filename, file.content, file.content_type)
+    return Composed(message_id, subject, mail.message().as_bytes(linesep="\r\n"), references[-1] if references else "", references)
+
+
+def _references(reply_to) -> list[str]:
+    if reply_to is None or not reply_to.message_id or reply_to.message_id.startswith("sha256:"):
+        return []
+    earlier = reply_to.references.split() if reply_to.references else []
+    return (earlier + [reply_to.message_id])[-MAX_REFERENCES:]
+
+
+def _from_header(pok) -> str:
+    return formataddr((pok.from_name, pok.from_address)) if pok.from_name else pok.from_address

@@ -1,0 +1,164 @@
+"""Thread business rules: creation, status changes, assignment, message counters.
+
+Every status change and assignment writes a ThreadEvent (spec 9.3).
+"""
+
+import uuid
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
+from django.core.validators import validate_email
+from django.db import transaction
+from django.template.defaultfilters import filesizeformat
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from pok.models import PokStaff
+from threads import outbox
+from threads.composing import compose
+from threads.counters import refresh_counters
+from threads.models import Attachment, Delivery, Direction, EventKind, Message, Status, Thread, ThreadEvent
+
+
+class ActionRefused(Exception):
+    """A thread action the rules do not allow; str() is the message for staff."""
+
+
+def create_thread(pok, subject, customer_email, customer_name="", actor=None) -> Thread:
+    thread = Thread.objects.create(
+        pok=pok, subject=subject[:500], customer_email=customer_email.lower(), customer_name=customer_name[:255]
+    )
+    ThreadEvent.objects.create(thread=thread, kind=EventKind.CREATED, new_value=thread.status, actor=actor)
+    return thread
+
+
+@transaction.atomic
+def change_status(thread: Thread, status: str, actor=None) -> bool:
+    """Set the status; returns whether it changed."""
+    if status not in Status.values:
+        raise ActionRefused(_("Unknown status: %(status)s") % {"status": status})
+    if thread.status == status:
+        return False
+    ThreadEvent.objects.create(thread=thread, kind=EventKind.STATUS, old_value=thread.status, new_value=status, actor=actor)
+    thread.status = status
+    Thread.objects.filter(pk=thread.pk).update(status=status)
+    return True
+
+
+def may_own(thread: Thread, user) -> bool:
+    return PokStaff.objects.filter(pok_id=thread.pok_id, user=user, user__is_active=True).exists()
+
+
+@transaction.atomic
+def assign_owner(thread: Thread, owner, actor=None) -> bool:
+    """Make `owner` (or nobody, with None) the thread's owner; only the POK's staff may own it (spec 3.3)."""
+    if owner is not None and not may_own(thread, owner):
+        raise ActionRefused(
+            _("%(user)s is not assigned to the service point %(pok)s and cannot own its threads.")
+            % {"user": owner.get_username(), "pok": thread.pok.name}
+        )
+    if thread.owner_id == (owner.pk if owner else None):
+        return False
+    ThreadEvent.objects.create(
+        thread=thread,
+        kind=EventKind.ASSIGNED,
+        old_value=thread.owner.get_username() if thread.owner else "",
+        new_value=owner.get_username() if owner else "",
+        actor=actor,
+    )
+    thread.owner = owner
+    Thread.objects.filter(pk=thread.pk).update(owner=owner)
+    return True
+
+
+def _check_files(files) -> None:
+    limit = settings.CRM_MAX_ATTACHMENT_BYTES
+    total = sum(len(f.content) for f in files)
+    if total > limit:
+        raise ActionRefused(
+            _("Attachments are too large: %(size)s in all, the limit is %(limit)s (CRM_MAX_ATTACHMENT_BYTES).")
+            % {"size": filesizeformat(total), "limit": filesizeformat(limit)}
+        )
+
+
+def _closing_status(status: str) -> str:
+    if status not in (Status.WAITING, Status.ARCHIVED):
+        raise ActionRefused(_("After sending, a thread is either waiting or archived."))
+    return status
+
+
+def _save_files(message: Message, files) -> None:
+    for file in files:
+        attachment = Attachment(
+            message=message, filename=file.filename[:255], content_type=file.content_type, size=len(file.content)
+        )
+        attachment.file.save(uuid.uuid4().hex, ContentFile(file.content), save=False)
+        attachment.save()
+
+
+def _queue_mail(thread: Thread, author, text: str, recipient: str, files, reply_to) -> Message:
+    composed = compose(thread, text, recipient, files, reply_to=reply_to)
+    now = timezone.now()
+    message = Message(
+        thread=thread, pok=thread.pok, direction=Direction.OUTGOING, message_id=composed.message_id,
+        in_reply_to=composed.in_reply_to, references=" ".join(composed.references),
+        from_name=thread.pok.from_name, from_address=thread.pok.from_address, to=recipient, date=now,
+        subject=composed.subject, body_text=text, reply_text=text, author=author, size=len(composed.raw),
+        delivery=Delivery.QUEUED, next_attempt_at=now,
+    )
+    message.raw.save(f"{uuid.uuid4().hex}.eml", ContentFile(composed.raw), save=False)
+    message.save()
+    _save_files(message, files)
+    transaction.on_commit(lambda: outbox.deliver(message.pk))
+    return message
+
+
+@transaction.atomic
+def reply(thread: Thread, author, text: str, files=(), then_status: str = Status.WAITING) -> Message:
+    """Answer the customer; the mail is queued, sent after commit (spec 9.2.5)."""
+    files = list(files)
+    _check_files(files)
+    then_status = _closing_status(then_status)
+    last_incoming = thread.messages.filter(direction=Direction.INCOMING).order_by("-date", "-id").first()
+    message = _queue_mail(thread, author, text, thread.customer_email, files, last_incoming)
+    if thread.owner_id is None and may_own(thread, author):
+        assign_owner(thread, author, actor=author)
+    change_status(thread, then_status, actor=author)
+    refresh_counters(thread)
+    return message
+
+
+@transaction.atomic
+def add_note(thread: Thread, author, text: str, files=()) -> Message:
+    """An internal note: stored with the thread, never sent."""
+    files = list(files)
+    _check_files(files)
+    message = Message.objects.create(
+        thread=thread, pok=thread.pok, direction=Direction.NOTE, date=timezone.now(), body_text=text,
+        reply_text=text, author=author, from_name=author.get_full_name() or author.get_username(),
+    )
+    _save_files(message, files)
+    return message
+
+
+@transaction.atomic
+def start_thread(pok, author, recipient: str, subject: str, text: str, files=(), then_status=Status.WAITING) -> Thread:
+    """A new thread begun by staff (spec 10)."""
+    files = list(files)
+    recipient = recipient.strip().lower()
+    try:
+        validate_email(recipient)
+    except ValidationError:
+        raise ActionRefused(_("The recipient is not a valid e-mail address: %(value)s") % {"value": recipient}) from None
+    if not subject.strip():
+        raise ActionRefused(_("A new thread needs a subject."))
+    _check_files(files)
+    then_status = _closing_status(then_status)
+    thread = create_thread(pok, subject.strip(), recipient, actor=author)
+    _queue_mail(thread, author, text, recipient, files, reply_to=None)
+    if may_own(thread, author):
+        assign_owner(thread, author, actor=author)
+    change_status(thread, then_status, actor=author)
+    refresh_counters(thread)
+    return thread
