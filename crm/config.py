@@ -69,16 +69,19 @@ def _read_local_secrets(local_file: Path) -> dict[str, str]:
     return dict(line.split("=", 1) for line in lines if "=" in line)
 
 
+SUPPORTED_DATABASE_SCHEMES = ("postgres", "postgresql", "pgsql", "sqlite")
+
+
 def database(env: environ.Env, default_sqlite: Path) -> dict:
     url = env.str("DATABASE_URL", default="") or f"sqlite:///{default_sqlite}"
+    scheme = url.split("://", 1)[0] if "://" in url else ""
+    if scheme not in SUPPORTED_DATABASE_SCHEMES:
+        raise ConfigError(f"DATABASE_URL must be postgres://user:password@host:port/name or sqlite:///path, not {url.split('@')[-1]!r}")
     try:
         config = environ.Env.db_url_config(url)
     except (ImproperlyConfigured, ValueError, KeyError) as error:
         raise ConfigError(f"DATABASE_URL is not a valid database URL ({error})") from None
-    engine = config.get("ENGINE", "")
-    if engine not in ("django.db.backends.postgresql", "django.db.backends.sqlite3"):
-        raise ConfigError(f"DATABASE_URL must be postgres://... or sqlite:///..., not {url.split(':', 1)[0]}://")
-    if engine.endswith("sqlite3"):
+    if config["ENGINE"].endswith("sqlite3"):
         # WAL lets the web process read while cron imports mail.
         config["OPTIONS"] = {"init_command": "PRAGMA journal_mode=WAL;", "timeout": 20}
     else:

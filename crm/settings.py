@@ -8,7 +8,7 @@ BASE_DIR = Path(__file__).resolve().parent.parent
 env = config.load_env(BASE_DIR)
 
 DEBUG = config.boolean(env, "DEBUG", default=False)
-LOCAL_SECRETS_FILE = BASE_DIR / ".secrets.local"
+LOCAL_SECRETS_FILE = Path(env.str("CRM_LOCAL_SECRETS_FILE", default=str(BASE_DIR / ".secrets.local")))
 SECRET_KEY = config.secret(env, "SECRET_KEY", DEBUG, LOCAL_SECRETS_FILE)
 # One Fernet key, or several comma-separated (newest first) to rotate keys.
 CRM_ENCRYPTION_KEY = config.secret(env, "CRM_ENCRYPTION_KEY", DEBUG, LOCAL_SECRETS_FILE)

@@ -1,6 +1,7 @@
 """Settings for the test suite: fixed throwaway secrets, DEBUG off."""
 
 import os
+import tempfile
 
 os.environ.setdefault("SECRET_KEY", "test-secret-key-not-for-production")
 # A fixed key so that subprocesses (manage.py in tests) decrypt what the tests stored.
@@ -16,3 +17,14 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
+
+if DATABASES["default"]["ENGINE"].endswith("sqlite3"):  # noqa: F405
+    # A file, not in-memory: tests run manage.py in a subprocess against the test database.
+    # Unique per process; pytest-django adds the xdist worker suffix.
+    DATABASES["default"]["TEST"] = {  # noqa: F405
+        "NAME": os.path.join(tempfile.gettempdir(), f"crm-test-{os.getpid()}.sqlite3"),
+    }
+LANGUAGE_CODE = "en"
+# Static files come from the finders in tests: there is no collectstatic output.
+STATIC_ROOT = None
+WHITENOISE_USE_FINDERS = True
