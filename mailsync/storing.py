@@ -20,7 +20,7 @@ from mailsync.reply_strip import split_reply
 from mailsync.routing import route
 from pok.models import Pok
 from threads import services
-from threads.counters import refresh_counters
+from threads.counters import count_incoming
 from threads.models import Attachment, Direction, Message, Status
 
 NEW, DUPLICATE = "new", "duplicate"
@@ -113,7 +113,7 @@ def _save(pok, parsed: ParsedMessage, message_identity, raw, kept_at: ServerPlac
     Attachment.objects.bulk_create([_attachment(message, part) for part in parsed.attachments])
     if not parsed.is_auto_reply and thread.status != Status.NEW:
         services.change_status(thread, Status.NEW)
-    refresh_counters(thread)
+    count_incoming(thread, message)
     return message
 
 

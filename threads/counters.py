@@ -1,8 +1,23 @@
 """The thread's figures kept for fast lists, recomputed from its messages."""
 
-from django.db.models import Count, Max, Q
+from django.db.models import Count, F, Max, Q, Value
+from django.db.models.functions import Coalesce, Greatest
 
-from threads.models import Delivery, Direction, Thread
+from threads.models import Delivery, Direction, Message, Thread
+
+
+def count_incoming(thread: Thread, message: Message) -> None:
+    """One more customer message: an incremental update, on the import's hot path."""
+    changes = {
+        "message_count": F("message_count") + 1,
+        "last_message_at": Greatest(Coalesce("last_message_at", Value(message.date)), Value(message.date)),
+    }
+    if message.parse_problem or message.too_large:
+        changes["has_problem"] = True
+    Thread.objects.filter(pk=thread.pk).update(**changes)
+    thread.message_count += 1
+    thread.last_message_at = max(filter(None, [thread.last_message_at, message.date]))
+    thread.has_problem = thread.has_problem or "has_problem" in changes
 
 
 def refresh_counters(thread: Thread) -> None:

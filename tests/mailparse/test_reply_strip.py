@@ -1,0 +1,114 @@
+"""Reply stripping over a corpus of real client reply formats (corpus/replies/)."""
+
+import time
+from pathlib import Path
+
+import pytest
+
+from mailsync.parsing import html_to_text
+from mailsync.reply_strip import MARKERS, split_reply, split_reply_html
+
+REPLIES = Path(__file__).parent / "corpus" / "replies"
+TEXT_SAMPLES = sorted(REPLIES.glob("*.txt"))
+HTML_SAMPLES = sorted(REPLIES.glob("*.html"))
+
+
+def expected_for(sample: Path) -> str:
+    return sample.with_name(sample.name + ".expected").read_text(encoding="utf-8").rstrip("\n")
+
+
+@pytest.mark.parametrize("sample", TEXT_SAMPLES, ids=lambda p: p.name)
+def test_text_reply_keeps_exactly_what_the_customer_wrote(sample):
+    text = sample.read_text(encoding="utf-8")
+    reply, rest = split_reply(text)
+    assert reply == expected_for(sample)
+    if rest:
+        assert text.startswith(reply)
+        assert rest in text[len(reply) :], "the cut-off part is kept verbatim"
+    else:
+        assert reply == text.rstrip("\n")
+
+
+@pytest.mark.parametrize("sample", HTML_SAMPLES, ids=lambda p: p.name)
+def test_html_reply_keeps_what_the_customer_wrote(sample):
+    html = sample.read_text(encoding="utf-8")
+    reply, rest = split_reply_html(html)
+    assert html_to_text(reply) == expected_for(sample)
+    assert html.startswith(reply) and html.endswith(rest), "nothing is lost, only split"
+    assert not html[len(reply) : len(html) - len(rest)].strip()
+
+
+CLIENT_FORMATS = {
+    "gmail_pl.txt", "gmail_pl_oneline.txt", "gmail_en.txt", "gmail_pl.html", "gmail_en.html",
+    "thunderbird_pl.txt", "thunderbird_en.txt", "thunderbird_pl.html",
+    "outlook_original_en.txt", "outlook_original_pl.txt", "outlook_block_pl.txt", "outlook_block_en.txt",
+    "outlook_od_data_pl.txt", "outlook_web_pl.html", "outlook_desktop_en.html",
+    "apple_en.txt", "apple_pl.txt", "apple_en.html",
+    "onet_dnia_pl.txt", "onet_block_pl.txt", "interia_temat_pl.txt", "wp_original_message.txt",
+}  # fmt: skip
+
+
+def test_corpus_covers_every_client_format():
+    assert CLIENT_FORMATS <= {p.name for p in TEXT_SAMPLES + HTML_SAMPLES}
+
+
+@pytest.mark.parametrize(
+    "marker_line",
+    [
+        "-- Wpisz odpowiedź powyżej tej linii --",
+        "---- Type your reply above this line ----",
+        "> -- Type your reply above this line --",
+        ">> === WPISZ ODPOWIEDŹ POWYŻEJ TEJ LINII ===",
+        "## Type your reply above this line ##",
+    ],
+)
+def test_marker_is_found_whatever_its_decoration(marker_line):
+    reply, rest = split_reply(f"Ok.\n\n{marker_line}\nold text\n")
+    assert (reply, rest) == ("Ok.", f"\n{marker_line}\nold text\n")
+
+
+def test_marker_constant_holds_both_languages():
+    assert MARKERS == ("Wpisz odpowiedź powyżej tej linii", "Type your reply above this line")
+
+
+def test_text_without_quote_is_returned_whole_minus_trailing_blank_lines():
+    assert split_reply("Hello  \n  indented\n\n \n") == ("Hello  \n  indented", "")
+
+
+def test_whole_message_being_a_quote_is_kept():
+    text = "> quoted only\n> more\n"
+    assert split_reply(text) == ("> quoted only\n> more", "")
+
+
+def test_empty_text():
+    assert split_reply("") == ("", "")
+    assert split_reply_html("") == ("", "")
+
+
+def test_header_line_in_prose_without_a_date_is_not_a_cut():
+    text = "On the other hand, my wife wrote:\nplease send it on Friday."
+    assert split_reply(text) == (text, "")
+
+
+def test_very_long_lines_do_not_slow_the_split():
+    text = "On " + "1" * 200_000 + "\nsecond line"
+    assert split_reply(text) == (text, "")
+
+
+def test_html_marker_written_with_entities_is_cut_before_its_element():
+    quoted = '<div class="x">--&nbsp;Type your reply above this line&nbsp;--</div><p>old</p>'
+    assert split_reply_html("<p>Yes.</p>" + quoted) == ("<p>Yes.</p>", quoted)
+
+
+def test_crlf_text_is_split_the_same_way():
+    text = (REPLIES / "outlook_original_pl.txt").read_text(encoding="utf-8")
+    reply, rest = split_reply(text.replace("\n", "\r\n"))
+    assert reply == expected_for(REPLIES / "outlook_original_pl.txt").replace("\n", "\r\n")
+    assert rest.startswith("\r\n-----Oryginalna wiadomość-----")
+
+
+def test_a_huge_body_is_split_in_linear_time():
+    text = "Reply.\n" + "From: someone\n" * 200_000  # header-like lines that never make a block
+    started = time.monotonic()
+    assert split_reply(text) == (text.rstrip("\n"), "")
+    assert time.monotonic() - started < 5  # quadratic scanning would take minutes
