@@ -16,7 +16,6 @@ import ssl
 import time
 from dataclasses import dataclass, field
 
-from django.db import close_old_connections
 from django.utils import timezone
 from imapclient.exceptions import IMAPClientError
 
@@ -120,7 +119,8 @@ class _Run:
     def process(self, chunk: list[int]) -> list[int]:
         """Deals with a chunk of new UIDs; returns those found already stored (deletable)."""
         heads = self.client.fetch(chunk, IDENTITY_ITEMS)
-        known = self._known_identities(heads)
+        identities = {uid: _header_message_id(data) for uid, data in heads.items()}
+        known = self._known_identities(identities)
         downloads = [uid for uid in chunk if uid in heads and uid not in known and not self._too_big(heads[uid])]
         bodies: dict[int, bytes] = {}
         deletable = []
@@ -135,12 +135,11 @@ class _Run:
             else:
                 if uid not in bodies:
                     bodies = self._fetch_bodies(downloads[downloads.index(uid):], heads)
-                self._store(place, bodies.pop(uid, None))
+                self._store(place, bodies.pop(uid, None), absent=identities[uid])
         return deletable
 
-    def _known_identities(self, heads) -> dict[int, tuple[str, bool]]:
+    def _known_identities(self, identities: dict[int, str]) -> dict[int, tuple[str, bool]]:
         """UID -> (Message-ID, stored copy too large to download) for the Message-IDs we already hold."""
-        identities = {uid: _header_message_id(data) for uid, data in heads.items()}
         stored = dict(
             Message.objects.filter(pok=self.pok, message_id__in=[i for i in identities.values() if i])
             .values_list("message_id", "too_large")
@@ -178,11 +177,11 @@ class _Run:
         fetched = self.client.fetch(group, ["BODY.PEEK[]"])
         return {uid: data.get(b"BODY[]") for uid, data in fetched.items()}
 
-    def _store(self, place: ServerPlace, raw: bytes | None) -> None:
+    def _store(self, place: ServerPlace, raw: bytes | None, absent: str) -> None:
         if raw is None:
             return
         try:
-            outcome, message = storing.store_message(self.pok, raw, place)
+            outcome, message = storing.store_message(self.pok, raw, place, absent=absent)
         except Exception:  # noqa: BLE001 - one message must never stop the run; it stays on the server
             log.exception("POK %s: could not store UID %s; it stays on the server for the next run", self.pok.pk, place.uid)
             self.report.failed += 1
@@ -221,7 +220,6 @@ def _delete(client, pok: Pok, uidvalidity: int, uids: list[int]) -> int:
 
 
 def _record_outcome(pok: Pok, report: SyncReport) -> None:
-    close_old_connections()
     now = timezone.now()
     if report.error:
         Pok.objects.filter(pk=pok.pk).update(last_sync_at=now, last_error=report.error, last_error_at=now)

@@ -41,10 +41,13 @@ class ServerPlace:
     advance: bool = True
 
 
-def store_message(pok: Pok, raw: bytes, place: ServerPlace | None = None) -> tuple[str, Message | None]:
-    """Parse and store `raw`; returns (NEW or DUPLICATE, the message)."""
+def store_message(pok: Pok, raw: bytes, place: ServerPlace | None = None, absent: str = "") -> tuple[str, Message | None]:
+    """Parse and store `raw`; returns (NEW or DUPLICATE, the message).
+
+    `absent` is an identity the caller has just looked up and not found, saving that query.
+    """
     parsed = parse_message(raw)
-    return _store(pok, parsed, identity(parsed, raw), raw, place, too_large=False, size=len(raw))
+    return _store(pok, parsed, identity(parsed, raw), raw, place, too_large=False, size=len(raw), absent=absent)
 
 
 def store_too_large(pok: Pok, header_bytes: bytes, size: int, place: ServerPlace) -> tuple[str, Message | None]:
@@ -60,8 +63,8 @@ def mark_seen(pok: Pok, place: ServerPlace | None) -> None:
         Pok.objects.filter(pk=pok.pk).update(last_uid=Greatest("last_uid", place.uid))
 
 
-def _store(pok, parsed: ParsedMessage, message_identity, raw, place, too_large, size):
-    if is_known(pok, message_identity):
+def _store(pok, parsed: ParsedMessage, message_identity, raw, place, too_large, size, absent=""):
+    if message_identity != absent and is_known(pok, message_identity):
         mark_seen(pok, place)
         return DUPLICATE, None
     try:

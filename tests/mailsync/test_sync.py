@@ -158,3 +158,24 @@ def test_missing_folder_gives_one_line(imap_pok):
     Pok.objects.filter(pk=imap_pok.pk).update(imap_folder="Nope")
     report = sync_pok(Pok.objects.get(pk=imap_pok.pk))
     assert report.error and "\n" not in report.error
+
+
+def test_the_broken_corpus_never_crashes_a_run(imap_pok, server):
+    from pathlib import Path
+
+    from imapclient.exceptions import IMAPClientError
+
+    corpus = Path(__file__).resolve().parents[1] / "mailparse" / "corpus"
+    appended = 0
+    for path in sorted([*corpus.glob("broken/*.eml"), *corpus.glob("odd/*.eml"), *corpus.glob("charsets/*.eml")]):
+        try:
+            server.append(path.read_bytes())
+            appended += 1
+        except IMAPClientError:
+            pass  # the server itself refuses some (e.g. an empty message): nothing to sync then
+    assert appended >= 30
+    first = run(imap_pok)
+    assert (first.new, first.failed) == (appended, 0)
+    assert Message.objects.filter(pok=imap_pok).count() == appended
+    second = run(imap_pok)
+    assert second.deleted == appended and server.messages() == []

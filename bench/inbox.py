@@ -1,0 +1,167 @@
+"""Inbox sync benchmark: a Dovecot mailbox synced into PostgreSQL (issue 3).
+
+    .venv/bin/python -m bench.inbox [--messages 5000]
+
+Starts a throwaway PostgreSQL and Dovecot, fills a mailbox with mixed mail
+(a tenth with attachments), then times, each in its own process:
+first import with sync_inbox, a second run with nothing new, and the naive
+way (one FETCH round trip per message) on the same mailbox; peak memory of
+each run, and of a first import of a mailbox a fifth the size (memory must
+not grow with the mailbox).
+"""
+
+import argparse
+import os
+import random
+import tempfile
+import subprocess
+import sys
+import time
+from datetime import datetime, timezone
+from email.message import EmailMessage
+from email.utils import format_datetime, make_msgid
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "crm.settings_test")
+
+
+def build_mail(n: int, rng: random.Random) -> bytes:
+    message = EmailMessage()
+    message["From"] = f"Klient {n} <klient{n}@example.pl>"
+    message["To"] = "bok@shop.example"
+    message["Subject"] = f"Zamówienie nr {n}: pytanie o dostawę – zażółć gęślą jaźń"
+    message["Date"] = format_datetime(datetime.now(timezone.utc))
+    message["Message-ID"] = make_msgid(idstring=str(n), domain="example.pl")
+    line = "Dzień dobry, chciałbym zapytać o status mojego zamówienia. Pozdrawiam, Klient.\n"
+    message.set_content(line * rng.randint(10, 250))
+    if n % 10 == 0:
+        message.add_attachment(rng.randbytes(rng.randint(50_000, 500_000)), maintype="application",
+                               subtype="pdf", filename=f"faktura-{n}.pdf")
+    return message.as_bytes()
+
+
+def fill_mailbox(dovecot, user, password, count) -> int:
+    rng = random.Random(count)
+    total = 0
+    with dovecot.imap(user, password) as client:
+        for n in range(count):
+            raw = build_mail(n, rng)
+            total += len(raw)
+            client.append("INBOX", raw)
+    return total
+
+
+def timed_run(args: list[str], env: dict) -> tuple[float, float, str]:
+    """(wall seconds, peak RSS MiB, output) of one child process."""
+    started = time.monotonic()
+    with tempfile.TemporaryFile("w+") as output:
+        process = subprocess.Popen([sys.executable, *args], env=env, cwd=ROOT, stdout=output, stderr=subprocess.STDOUT, text=True)
+        _pid, status, usage = os.wait4(process.pid, 0)
+        process.returncode = os.waitstatus_to_exitcode(status)
+        seconds = time.monotonic() - started
+        output.seek(0)
+        printed = output.read()
+    if process.returncode != 0:
+        raise SystemExit(f"{args} failed:\n{printed}")
+    return seconds, usage.ru_maxrss / 1024, printed
+
+
+def naive_import(pok_id: int) -> None:
+    """The naive way: one FETCH round trip per message."""
+    import django
+
+    django.setup()
+    from mailsync.storing import store_message
+    from pok.connections import open_imap
+    from pok.models import Pok
+
+    pok = Pok.objects.get(pk=pok_id)
+    client = open_imap(pok)
+    client.select_folder(pok.imap_folder)
+    for uid in client.search("ALL"):
+        raw = client.fetch([uid], ["BODY.PEEK[]"])[uid][b"BODY[]"]
+        store_message(pok, raw)
+    client.logout()
+    print("naive import done")
+
+
+def reset_pok(pok_id: int) -> None:
+    from pok.models import Pok
+    from threads.models import Attachment, Message, Thread, ThreadEvent
+
+    Attachment.objects.all().delete()
+    Message.objects.all().delete()
+    ThreadEvent.objects.all().delete()
+    Thread.objects.all().delete()
+    Pok.objects.filter(pk=pok_id).update(last_uid=0, uidvalidity=None)
+
+
+def measure(dovecot, database_url: str, media: str, count: int) -> dict:
+    import django
+    from django.core.management import call_command
+
+    user, password = f"bench{count}", "bench-pass"
+    dovecot.add_user(user, password)
+    size = fill_mailbox(dovecot, user, password, count)
+    django.setup()
+    call_command("migrate", verbosity=0)
+    from pok.models import Pok
+
+    pok = Pok.objects.create(
+        name=f"Bench {count}", imap_host=dovecot.host, imap_port=dovecot.imap_port, imap_security="none",
+        imap_user=user, imap_password=password, keep_on_server=True, smtp_host="127.0.0.1",
+        from_address="bok@shop.example",
+    )
+    env = {**os.environ, "DATABASE_URL": database_url, "MEDIA_ROOT": media}
+    sync = ["manage.py", "sync_inbox", "--pok", str(pok.pk)]
+    first = timed_run(sync, env)
+    noop = timed_run(sync, env)
+    reset_pok(pok.pk)
+    naive = timed_run([str(ROOT / "bench" / "inbox.py"), "--naive-import", str(pok.pk)], env)
+    reset_pok(pok.pk)
+    return {"count": count, "megabytes": size / 2**20, "first": first, "noop": noop, "naive": naive}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--messages", type=int, default=5000)
+    parser.add_argument("--naive-import", type=int, help=argparse.SUPPRESS)
+    options = parser.parse_args()
+    if options.naive_import:
+        return naive_import(options.naive_import)
+
+    from tests.servers.dovecot import start_dovecot
+    from tests.servers.postgres import start_postgres
+
+    postgres, dovecot = start_postgres(), start_dovecot()
+    try:
+        database_url = postgres.create_database("crm_bench")
+        os.environ["DATABASE_URL"] = database_url
+        media = tempfile.mkdtemp(prefix="crm-bench-media-")
+        os.environ["MEDIA_ROOT"] = media
+        small = measure(dovecot, database_url, media, max(options.messages // 5, 1))
+        large = measure(dovecot, database_url, media, options.messages)
+    finally:
+        dovecot.stop()
+        postgres.stop()
+    report(small, large)
+
+
+def report(small: dict, large: dict) -> None:
+    count = large["count"]
+    first_s, first_mem, _ = large["first"]
+    noop_s, noop_mem, _ = large["noop"]
+    naive_s, naive_mem, _ = large["naive"]
+    print(f"mailbox: {count} messages, {large['megabytes']:.0f} MiB (a tenth with attachments), PostgreSQL, one process per run")
+    print(f"first import (sync_inbox):   {first_s:7.2f} s  {count / first_s:7.1f} msg/s  peak {first_mem:6.1f} MiB")
+    print(f"second run, nothing new:     {noop_s:7.2f} s                 peak {noop_mem:6.1f} MiB")
+    print(f"naive (1 FETCH per message): {naive_s:7.2f} s  {count / naive_s:7.1f} msg/s  peak {naive_mem:6.1f} MiB")
+    print(f"ratio naive / sync_inbox:    {naive_s / first_s:7.2f} x")
+    print(f"peak memory, first import of {small['count']} vs {count} messages: "
+          f"{small['first'][1]:.1f} MiB vs {first_mem:.1f} MiB")
+
+
+if __name__ == "__main__":
+    main()
