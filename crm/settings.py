@@ -1,3 +1,4 @@
+import re
 from pathlib import Path
 
 from django.utils.translation import gettext_lazy as _
@@ -101,6 +102,9 @@ CRM_MAX_ATTACHMENT_BYTES = env.int("CRM_MAX_ATTACHMENT_BYTES", default=10 * 1024
 CRM_IMAP_TIMEOUT = env.int("CRM_IMAP_TIMEOUT", default=30)
 CRM_SMTP_TIMEOUT = env.int("CRM_SMTP_TIMEOUT", default=30)
 
+# Absolute address of this CRM, for links in mail to staff (hand-over notices).
+CRM_BASE_URL = env.str("CRM_BASE_URL", default="http://127.0.0.1:8000")
+
 # Links into the shop and BaseLinker (spec 8.3)
 CRM_SHOP_ADMIN_URL = env.str("CRM_SHOP_ADMIN_URL", default="")
 CRM_BASELINKER_SEARCH_URL = env.str(
@@ -137,6 +141,37 @@ if CRM_PRESTASHOP_DB_URL or CRM_PRESTASHOP_API_URL:
     CRONJOBS.append((CRM_IMPORT_SCHEDULE, "django.core.management.call_command", ["import_prestashop"]))
 CRM_REINDEX_SCHEDULE = env.str("CRM_REINDEX_SCHEDULE", default="*/10 * * * *")
 CRONJOBS.append((CRM_REINDEX_SCHEDULE, "django.core.management.call_command", ["reindex_customers"]))
+
+# Cron panel (spec 4): CRONJOBS run through pok.cron, which records each run for the panel.
+CRONJOBS = [(schedule, "pok.cron.run_job", args) for schedule, _function, args in CRONJOBS]
+CRONTAB_DJANGO_MANAGE_PATH = str(BASE_DIR / "manage.py")
+# URLs that run the same jobs, for hosting whose cron can only call a URL; protected by a long random token.
+CRM_CRON_URLS_ENABLED = config.boolean(env, "CRM_CRON_URLS_ENABLED", default=False)
+CRM_CRON_TOKEN = env.str("CRM_CRON_TOKEN", default="")
+if CRM_CRON_URLS_ENABLED and len(CRM_CRON_TOKEN) < 32:
+    raise config.ConfigError(
+        "CRM_CRON_TOKEN must be set to a random string of at least 32 characters when CRM_CRON_URLS_ENABLED is on "
+        "(e.g. python -c 'import secrets; print(secrets.token_urlsafe(32))')"
+    )
+
+# Customer card (spec 8.3.3): marketplace logins in message subjects become BaseLinker search buttons.
+# A JSON list of regular expressions, each with one group (the login), matched ignoring case.
+try:
+    CRM_MARKETPLACE_LOGIN_PATTERNS = env.json(
+        "CRM_MARKETPLACE_LOGIN_PATTERNS",
+        default=[
+            r"od (?:użytkownika|kupującego|kupujacego)\s*:?\s*([\w.@-]+)",
+            r"kupujący\s*:\s*([\w.@-]+)",
+            r"from (?:user|buyer)\s*:?\s*([\w.@-]+)",
+            r"buyer\s*:\s*([\w.@-]+)",
+        ],
+    )
+    if not all(re.compile(pattern).groups == 1 for pattern in CRM_MARKETPLACE_LOGIN_PATTERNS):
+        raise ValueError("each pattern needs exactly one group (the login)")
+except (TypeError, ValueError, re.error) as error:
+    raise config.ConfigError(f"CRM_MARKETPLACE_LOGIN_PATTERNS must be a JSON list of regular expressions: {error}") from None
+# Carrier name "0" in PrestaShop means the shop's own name.
+CRM_SHOP_NAME = env.str("CRM_SHOP_NAME", default="")
 
 LOGGING = {
     "version": 1,

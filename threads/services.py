@@ -19,6 +19,7 @@ from threads import outbox
 from threads.composing import compose
 from threads.counters import refresh_counters
 from threads.models import Attachment, Delivery, Direction, EventKind, Message, Status, Thread, ThreadEvent
+from threads.notifications import notify_new_owner
 
 
 class ActionRefused(Exception):
@@ -69,6 +70,7 @@ def assign_owner(thread: Thread, owner, actor=None) -> bool:
     )
     thread.owner = owner
     Thread.objects.filter(pk=thread.pk).update(owner=owner)
+    transaction.on_commit(lambda: notify_new_owner(thread, owner, actor))
     return True
 
 
