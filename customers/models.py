@@ -6,8 +6,10 @@ as it is. They are nullable so that `select_related` uses outer joins and an
 orphan reads as None instead of hiding the row.
 """
 
+from django.conf import settings
 from django.db import models
 from django.db.models.functions import Lower
+from django.utils.translation import gettext_lazy as _
 
 
 def mirror_fk(to, column, related_name, null=True):
@@ -272,3 +274,69 @@ class OrderCarrier(models.Model):
     class Meta:
         db_table = "ps_order_carrier"
         indexes = [models.Index(fields=["order"], name="ps_order_carrier_id_order")]
+
+
+class ImportState(models.Model):
+    """Where the last `import_prestashop` left off, per mirrored table (not a PrestaShop table)."""
+
+    table = models.CharField(max_length=64, primary_key=True)
+    # Highest PrestaShop date_upd (for order rows: of their order) in a committed batch.
+    mark = models.DateTimeField(null=True, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        db_table = "crm_import_state"
+
+    def __str__(self):
+        return f"{self.table}: {self.mark}"
+
+
+class Disclosure(models.Model):
+    """One disclosure of a person's data to someone outside the shop (GDPR art. 30): not a PrestaShop table."""
+
+    email = models.CharField(_("e-mail"), max_length=255, db_index=True)
+    disclosed_on = models.DateField(_("date"))
+    recipient = models.CharField(_("to whom"), max_length=255)
+    scope = models.TextField(_("scope"))
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        db_table = "crm_disclosure"
+        ordering = ["-disclosed_on", "-id"]
+        verbose_name = _("disclosure")
+        verbose_name_plural = _("disclosures")
+        permissions = [("view_personal_data", _("Can see personal-data reports and keep the disclosure log"))]
+
+    def __str__(self):
+        return f"{self.disclosed_on} {self.recipient}"
+
+
+class Erasure(models.Model):
+    """Proof that a person's data was erased, keeping none of it: the e-mail only as a keyed hash."""
+
+    email_hash = models.CharField(_("e-mail hash"), max_length=64, db_index=True)
+    performed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    # Kept apart from the link, which goes when the account is deleted.
+    performed_by_name = models.CharField(_("erased by"), max_length=150)
+    performed_at = models.DateTimeField(_("erased at"), auto_now_add=True)
+    threads_removed = models.PositiveIntegerField(_("threads removed"), default=0)
+    messages_removed = models.PositiveIntegerField(_("messages removed"), default=0)
+    attachments_removed = models.PositiveIntegerField(_("attachments removed"), default=0)
+    disclosures_removed = models.PositiveIntegerField(_("disclosures removed"), default=0)
+    disclosure_recipients = models.TextField(_("recipients to tell of the erasure"), blank=True)
+    shop_customers_kept = models.PositiveIntegerField(_("shop accounts left to erase in PrestaShop"), default=0)
+
+    class Meta:
+        db_table = "crm_erasure"
+        ordering = ["-performed_at", "-id"]
+        verbose_name = _("erasure")
+        verbose_name_plural = _("erasures")
+
+    def __str__(self):
+        return f"{self.performed_at:%Y-%m-%d %H:%M} {self.performed_by_name}"

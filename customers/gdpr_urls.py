@@ -1,0 +1,14 @@
+from django.urls import path
+
+from customers import gdpr_views as views
+
+app_name = "gdpr"
+
+urlpatterns = [
+    path("", views.person, name="person"),
+    path("report.pdf", views.report, name="report"),
+    path("disclosures/add/", views.disclosure_add, name="disclosure_add"),
+    path("disclosures/<int:pk>/edit/", views.disclosure_edit, name="disclosure_edit"),
+    path("disclosures/<int:pk>/delete/", views.disclosure_delete, name="disclosure_delete"),
+    path("erase/", views.erase, name="erase"),
+]
