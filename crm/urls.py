@@ -1,13 +1,23 @@
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
-from django.urls import include, path
+from django.urls import include, path, reverse_lazy
+from django.utils.translation import gettext_lazy as _
 
 from crm import views
 
+# The admin's "View site" leads to the CRM overview (spec 5).
+admin.site.site_url = reverse_lazy("overview")
+admin.site.site_header = _("Customer service · administration")
+
 urlpatterns = [
     path("", views.overview, name="overview"),
-    path("login/", auth_views.LoginView.as_view(), name="login"),
+    path("login/", views.StaffLoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("admin/", admin.site.urls),
     path("search/", include("search.urls")),
+    path("", include("threads.urls")),
+    path("customer/", include("customers.urls")),
+    path("personal-data/", include("customers.gdpr_urls")),
+    path("cron/", include("pok.urls")),
+    path("stats/", include("threads.stats_urls")),
 ]

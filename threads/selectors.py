@@ -1,0 +1,89 @@
+"""Read-side queries of the staff pages, each a fixed number of SQL queries."""
+
+from dataclasses import dataclass
+
+from django.contrib.auth import get_user_model
+from django.db.models import Count, OuterRef, Prefetch, Subquery
+
+from crm.permissions import visible_poks, visible_threads
+from customers.baselinker import search_buttons
+from pok.models import Pok
+from threads.models import Attachment, Direction, Message, Status, Thread
+
+INBOX_STATUSES = (Status.NEW, Status.WAITING)
+OTHER_THREADS_SHOWN = 20
+
+
+@dataclass
+class PokPanel:
+    pok: Pok
+    new: int = 0
+    waiting: int = 0
+    archived: int = 0
+
+    @property
+    def inbox(self) -> int:
+        return self.new + self.waiting
+
+
+def pok_panels(user) -> list[PokPanel]:
+    """Every POK the user sees with its thread counts: two queries, however many POKs."""
+    panels = {pok.pk: PokPanel(pok) for pok in visible_poks(user).order_by("name")}
+    counts = Thread.objects.filter(pok__in=list(panels)).values("pok", "status").annotate(count=Count("id")).order_by()
+    for row in counts:
+        setattr(panels[row["pok"]], row["status"], row["count"])
+    return list(panels.values())
+
+
+def pok_threads(pok: Pok, archived: bool):
+    """The threads of one list (spec 7): INBOX is new + waiting, Archive is archived."""
+    statuses = [Status.ARCHIVED] if archived else list(INBOX_STATUSES)
+    first_recipient = Message.objects.filter(thread=OuterRef("pk")).order_by("date", "id").values("to")[:1]
+    return (
+        Thread.objects.filter(pok=pok, status__in=statuses)
+        .select_related("owner", "pok")
+        .annotate(recipient=Subquery(first_recipient))
+    )
+
+
+def thread_messages(thread: Thread):
+    attachments = Prefetch("attachments", queryset=Attachment.objects.order_by("id"))
+    return thread.messages.select_related("author").prefetch_related(attachments).order_by("date", "id")
+
+
+def thread_history(thread: Thread):
+    return thread.events.select_related("actor").order_by("created_at", "id")
+
+
+def other_threads(user, thread: Thread):
+    """Threads of the same customer e-mail the user may see (spec 9.5), newest first."""
+    if not thread.customer_email:
+        return Thread.objects.none()
+    return (
+        visible_threads(user)
+        .filter(customer_email=thread.customer_email)
+        .exclude(pk=thread.pk)
+        .select_related("pok", "owner")
+        .order_by("-last_message_at", "-id")[:OTHER_THREADS_SHOWN]
+    )
+
+
+def possible_owners(pok: Pok):
+    """Who may own the POK's threads: its active staff (spec 9.2.3)."""
+    return get_user_model().objects.filter(pok_memberships__pok=pok, is_active=True).order_by("username")
+
+
+def sender_emails(thread: Thread, messages) -> list[str]:
+    """The customer's address and every other address customers wrote from, in order of appearance."""
+    emails = [thread.customer_email] if thread.customer_email else []
+    for message in messages:
+        address = message.from_address.lower()
+        if message.direction == Direction.INCOMING and address and address not in emails:
+            emails.append(address)
+    return emails
+
+
+def thread_search_buttons(thread: Thread, messages, emails: list[str]):
+    """BaseLinker search buttons (spec 8.3.3) from this thread's senders and subjects: no query."""
+    incoming = [m for m in messages if m.direction == Direction.INCOMING]
+    return search_buttons(emails, [thread.subject] + [m.subject for m in incoming], [m.from_name for m in incoming])

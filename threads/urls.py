@@ -1,0 +1,19 @@
+from django.urls import path
+
+from threads import views
+
+app_name = "threads"
+
+urlpatterns = [
+    path("pok/<int:pok_id>/inbox/", views.inbox, name="inbox"),
+    path("pok/<int:pok_id>/archive/", views.archive, name="archive"),
+    path("pok/<int:pok_id>/new/", views.new_thread, name="new"),
+    path("t/<str:public_id>/", views.detail, name="detail"),
+    path("t/<str:public_id>/reply/", views.reply, name="reply"),
+    path("t/<str:public_id>/status/", views.change_status, name="status"),
+    path("t/<str:public_id>/assign/", views.assign, name="assign"),
+    path("t/<str:public_id>/retry/<int:message_id>/", views.retry, name="retry"),
+    path("t/<str:public_id>/attachment/<int:attachment_id>/", views.attachment, name="attachment"),
+    path("t/<str:public_id>/inline/<int:attachment_id>/", views.inline, name="inline"),
+    path("t/<str:public_id>/raw/<int:message_id>/", views.raw, name="raw"),
+]

@@ -1,0 +1,283 @@
+"""Staff pages of threads (spec 7, 9, 10): thin views over the selectors and services."""
+
+from django.contrib import messages
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django_tables2 import RequestConfig
+
+from crm.decorators import staff_required
+from crm.permissions import pok_or_404, thread_or_404
+from customers.selectors import customer_panel
+from threads import outbox, services
+from threads.forms import AssignForm, NewThreadForm, ReplyForm, StatusForm
+from threads.html import framed, mail_body
+from threads.models import Attachment, Direction, Message, Status
+from threads.selectors import (
+    other_threads,
+    pok_panels,
+    pok_threads,
+    sender_emails,
+    thread_history,
+    thread_messages,
+    thread_search_buttons,
+)
+from threads.tables import PER_PAGE, ThreadTable
+
+INLINE_IMAGE_TYPES = frozenset({"image/png", "image/jpeg", "image/gif", "image/webp"})
+
+
+@require_GET
+@staff_required
+def inbox(request, pok_id):
+    return _thread_list(request, pok_id, archived=False)
+
+
+@require_GET
+@staff_required
+def archive(request, pok_id):
+    return _thread_list(request, pok_id, archived=True)
+
+
+def _thread_list(request, pok_id, archived):
+    pok = pok_or_404(request.user, pok_id)
+    # INBOX: the longest-waiting customer first; Archive: the latest first (spec 7.5).
+    table = ThreadTable(pok_threads(pok, archived), order_by="-last_message_at" if archived else "last_message_at")
+    RequestConfig(request, paginate={"per_page": PER_PAGE, "silent": True}).configure(table)
+    return render(request, "threads/list.html", {"pok": pok, "table": table, "archived": archived})
+
+
+@require_GET
+@staff_required
+def detail(request, public_id):
+    thread = thread_or_404(request.user, public_id)
+    return render(request, "threads/detail.html", _detail_context(request, thread, ReplyForm()))
+
+
+class MessageEntry:
+    """A message as the thread page shows it."""
+
+    def __init__(self, message: Message, body, show_images: bool):
+        self.message = message
+        self.body = body
+        self.own_frame = framed(body.own, show_images) if body.is_html else ""
+        self.quoted_frame = framed(body.quoted, show_images) if body.is_html and body.quoted else ""
+        # Inline images are shown in the body; everything else is offered for download.
+        self.files = [
+            a for a in message.attachments.all() if not (a.is_inline and a.content_type in INLINE_IMAGE_TYPES)
+        ]
+
+
+def _entries(thread, messages_, show_images):
+    entries = []
+    for message in messages_:
+        inline_urls = {
+            a.content_id: reverse("threads:inline", args=[thread.public_id, a.pk])
+            for a in message.attachments.all()
+            if a.content_id and a.content_type in INLINE_IMAGE_TYPES
+        }
+        entries.append(MessageEntry(message, mail_body(message, inline_urls, show_images), show_images))
+    return entries
+
+
+def _detail_context(request, thread, reply_form):
+    show_images = request.GET.get("images") == "1"
+    messages_ = list(thread_messages(thread))
+    entries = _entries(thread, messages_, show_images)
+    emails = sender_emails(thread, messages_)
+    return {
+        "thread": thread,
+        "entries": entries,
+        "show_images": show_images,
+        "remote_images": any(entry.body.remote_images for entry in entries),
+        "history": thread_history(thread),
+        "others": other_threads(request.user, thread),
+        "search_buttons": thread_search_buttons(thread, messages_, emails),
+        **customer_panel(emails, get_language()),
+        "reply_form": reply_form,
+        **_state_forms(thread),
+    }
+
+
+def _state_forms(thread):
+    return {
+        "status_form": StatusForm(initial={"status": thread.status}, auto_id="status_%s"),
+        "assign_form": AssignForm(pok=thread.pok, initial={"owner": thread.owner_id}, auto_id="assign_%s"),
+    }
+
+
+@require_POST
+@staff_required
+def reply(request, public_id):
+    thread = thread_or_404(request.user, public_id)
+    form = ReplyForm(request.POST, request.FILES)
+    if form.is_valid():
+        try:
+            _reply_or_note(request, thread, form)
+        except services.ActionRefused as refusal:
+            messages.error(request, str(refusal))
+        else:
+            return redirect("threads:detail", thread.public_id)
+    else:
+        messages.error(request, _("Nothing was sent: correct the form below."))
+    thread.refresh_from_db()
+    return render(request, "threads/detail.html", _detail_context(request, thread, form), status=400)
+
+
+def _reply_or_note(request, thread, form):
+    data = form.cleaned_data
+    if data["action"] == ReplyForm.NOTE:
+        services.add_note(thread, request.user, data["text"], data["files"])
+        messages.success(request, _("Note added."))
+        return
+    services.reply(thread, request.user, data["text"], data["files"], then_status=form.then_status)
+    if form.then_status == Status.ARCHIVED:
+        messages.success(request, _("Reply queued for sending; the thread is archived."))
+    else:
+        messages.success(request, _("Reply queued for sending; the thread waits for the customer."))
+
+
+@require_POST
+@staff_required
+def change_status(request, public_id):
+    thread = thread_or_404(request.user, public_id)
+    form = StatusForm(request.POST)
+    if form.is_valid():
+        _act(
+            request,
+            lambda: services.change_status(thread, form.cleaned_data["status"], actor=request.user),
+            _("Status changed."),
+        )
+    else:
+        messages.error(request, _("Unknown status."))
+    return _state_response(request, thread)
+
+
+@require_POST
+@staff_required
+def assign(request, public_id):
+    thread = thread_or_404(request.user, public_id)
+    form = AssignForm(request.POST, pok=thread.pok)
+    if form.is_valid():
+        _act(
+            request,
+            lambda: services.assign_owner(thread, form.cleaned_data["owner"], actor=request.user),
+            _("Owner changed."),
+        )
+    else:
+        messages.error(request, _("Only staff of this service point can own its threads."))
+    return _state_response(request, thread)
+
+
+def _act(request, action, done_message):
+    try:
+        changed = action()
+    except services.ActionRefused as refusal:
+        messages.error(request, str(refusal))
+    else:
+        if changed:
+            messages.success(request, done_message)
+
+
+def _state_response(request, thread):
+    """htmx swaps the state panel (history, counts and messages out of band); a plain POST goes back."""
+    if not request.htmx:
+        return redirect("threads:detail", thread.public_id)
+    thread = thread_or_404(request.user, thread.public_id)
+    context = {
+        "thread": thread,
+        "history": thread_history(thread),
+        "panels": pok_panels(request.user),
+        **_state_forms(thread),
+    }
+    return render(request, "threads/_state_update.html", context)
+
+
+@require_POST
+@staff_required
+def retry(request, public_id, message_id):
+    thread = thread_or_404(request.user, public_id)
+    message = get_object_or_404(Message, pk=message_id, thread=thread, direction=Direction.OUTGOING)
+    if outbox.retry(message):
+        # Sent once the request's transaction commits: the page shows how it went.
+        messages.success(request, _("Sending the message again: its delivery state is shown with it."))
+    else:
+        messages.warning(request, _("Only a message that failed to send can be retried."))
+    return redirect("threads:detail", thread.public_id)
+
+
+@require_GET
+@staff_required
+def attachment(request, public_id, attachment_id):
+    thread = thread_or_404(request.user, public_id)
+    item = get_object_or_404(Attachment, pk=attachment_id, message__thread=thread)
+    return _file_response(item.file, item.filename, "application/octet-stream", as_attachment=True)
+
+
+@require_GET
+@staff_required
+def inline(request, public_id, attachment_id):
+    """An inline image of a mail, only for raster types a browser cannot mistake for a page."""
+    thread = thread_or_404(request.user, public_id)
+    item = get_object_or_404(Attachment, pk=attachment_id, message__thread=thread, content_type__in=INLINE_IMAGE_TYPES)
+    response = _file_response(item.file, item.filename, item.content_type, as_attachment=False)
+    response["Content-Security-Policy"] = "default-src 'none'"
+    return response
+
+
+@require_GET
+@staff_required
+def raw(request, public_id, message_id):
+    thread = thread_or_404(request.user, public_id)
+    message = get_object_or_404(Message, pk=message_id, thread=thread)
+    if not message.raw:
+        raise Http404("No stored message")
+    return _file_response(message.raw, f"{thread.public_id}-{message.pk}.eml", "message/rfc822", as_attachment=True)
+
+
+def _file_response(field, filename, content_type, as_attachment):
+    try:
+        stored = field.open("rb")
+    except (FileNotFoundError, ValueError):
+        raise Http404("The file is missing from storage") from None
+    response = FileResponse(stored, as_attachment=as_attachment, filename=filename, content_type=content_type)
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+@require_http_methods(["GET", "POST"])
+@staff_required
+def new_thread(request, pok_id):
+    pok = pok_or_404(request.user, pok_id)
+    form = NewThreadForm(request.POST or None, request.FILES or None)
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                thread = _start(request, pok, form)
+            except services.ActionRefused as refusal:
+                messages.error(request, str(refusal))
+            else:
+                return redirect("threads:detail", thread.public_id)
+        else:
+            messages.error(request, _("Nothing was sent: correct the form below."))
+        status = 400
+    return render(request, "threads/new.html", {"pok": pok, "form": form}, status=status)
+
+
+def _start(request, pok, form):
+    data = form.cleaned_data
+    thread = services.start_thread(
+        pok,
+        request.user,
+        data["recipient"],
+        data["subject"],
+        data["text"],
+        data["files"],
+        then_status=form.then_status,
+    )
+    messages.success(request, _("Message queued for sending as thread %(token)s.") % {"token": thread.token})
+    return thread
