@@ -2,7 +2,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from pok.models import Pok
+from pok.models import Language, Pok
 from threads.public_ids import new_unique_public_id
 
 
@@ -39,6 +39,11 @@ class Thread(models.Model):
         verbose_name_plural = _("threads")
         indexes = [
             models.Index(fields=["pok", "status", "last_message_at"], name="thread_pok_status_last"),
+            # The sortable columns of the thread lists (spec 7.6).
+            models.Index(fields=["pok", "last_message_at"], name="thread_pok_last"),
+            models.Index(fields=["pok", "status", "customer_email"], name="thread_pok_status_email"),
+            models.Index(fields=["pok", "status", "subject"], name="thread_pok_status_subject"),
+            models.Index(fields=["pok", "status", "message_count"], name="thread_pok_status_count"),
             models.Index(fields=["customer_email", "last_message_at"], name="thread_email_last"),
             models.Index(fields=["owner", "status"], name="thread_owner_status"),
         ]
@@ -155,3 +160,37 @@ class ThreadEvent(models.Model):
     class Meta:
         ordering = ["created_at", "id"]
         indexes = [models.Index(fields=["thread", "created_at"], name="event_thread_time")]
+
+
+class CannedReply(models.Model):
+    """A ready text for the reply form, per language (issue 8: canned replies).
+
+    Placeholders: {first_name}, {thread_id}, {last_order}.
+    """
+
+    name = models.CharField(_("name"), max_length=100)
+    language = models.CharField(_("language"), max_length=5, choices=Language.choices, default=Language.POLISH)
+    text = models.TextField(
+        _("text"), help_text=_("Placeholders: {first_name}, {thread_id}, {last_order} (the newest order's reference).")
+    )
+
+    class Meta:
+        verbose_name = _("canned reply")
+        verbose_name_plural = _("canned replies")
+        ordering = ["language", "name"]
+        constraints = [models.UniqueConstraint(fields=["language", "name"], name="canned_reply_name_once")]
+
+    def __str__(self):
+        return self.name
+
+
+class ThreadPresence(models.Model):
+    """Who has a thread open, and whether they are writing a reply (collision warning)."""
+
+    thread = models.ForeignKey(Thread, on_delete=models.CASCADE, related_name="presences")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    replying = models.BooleanField(default=False)
+    seen_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["thread", "user"], name="presence_once_per_user")]
