@@ -107,3 +107,12 @@ def test_anonymous_and_plain_staff_cannot_reach_pok_admin(client):
     assert client.get(url).status_code == 302
     client.force_login(make_staff("plain"))
     assert client.get(url).status_code == 403
+
+
+def test_admin_links_to_the_crm_and_back(admin_client):
+    from django.urls import reverse as url
+
+    admin_page = admin_client.get(url("admin:index")).content.decode()
+    assert f'href="{url("overview")}"' in admin_page
+    crm_page = admin_client.get(url("overview")).content.decode()
+    assert f'href="{url("admin:index")}"' in crm_page
