@@ -104,3 +104,22 @@ class PokStaff(models.Model):
 
     def __str__(self):
         return f"{self.user} → {self.pok}"
+
+
+class CronRun(models.Model):
+    """One run of a cron job (spec 4), started by cron or by the token URL; shown on the cron panel."""
+
+    job = models.CharField(_("job"), max_length=50)
+    via = models.CharField(_("started by"), max_length=10)
+    started_at = models.DateTimeField(_("started"))
+    finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
+    ok = models.BooleanField(_("succeeded"), null=True)
+    summary = models.TextField(_("summary"), blank=True)
+
+    class Meta:
+        verbose_name = _("cron run")
+        verbose_name_plural = _("cron runs")
+        indexes = [models.Index(fields=["job", "started_at"], name="cron_run_job_started")]
+
+    def __str__(self):
+        return f"{self.job} {self.started_at:%Y-%m-%d %H:%M}"

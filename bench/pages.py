@@ -1,0 +1,333 @@
+"""Staff page benchmark (issue 5): server time of the busiest pages on PostgreSQL.
+
+Starts a throwaway PostgreSQL, migrates, creates a POK with 100,000 threads (one
+message each) of which one customer's thread has 50 messages, and a customer with
+200 orders; then, logged in as a superuser through Django's test client, times the
+INBOX page for every sort column both ways, the 50-message thread and the customer
+card: a few warm-up requests, then the median of --repeat requests each.
+
+    /tmp/venv/bin/python bench/pages.py                       # 100,000 threads
+    /tmp/venv/bin/python bench/pages.py --threads 20000       # quick try
+
+Target: under 150 ms each.
+"""
+
+import argparse
+import os
+import random
+import statistics
+import sys
+import time
+from datetime import UTC, datetime, timedelta
+from decimal import Decimal
+from pathlib import Path
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+if __name__ == "__main__":  # run as a file: make the project importable
+    sys.path[0] = str(PROJECT_ROOT)
+
+TARGET_MS = 150
+WARM_UP = 3
+CUSTOMER_EMAIL = "jan.kowalski@example.com"  # customer 1 of the demo shop (with a guest checkout sharing it)
+SHOP_CUSTOMERS = 2000
+THREAD_MESSAGES = 50
+NOW = datetime(2026, 11, 20, 12, 0, tzinfo=UTC)
+BATCH = 10_000
+BENCH_USER = "bench"
+
+
+def main() -> None:
+    args = _arguments()
+    server = None
+    if args.database_url:
+        os.environ["DATABASE_URL"] = args.database_url
+    else:
+        from tests.servers.postgres import start_postgres
+
+        server = start_postgres()
+        os.environ["DATABASE_URL"] = server.create_database("bench_pages")
+        print(f"PostgreSQL started: {os.environ['DATABASE_URL']}")
+    try:
+        os.environ.setdefault("DJANGO_SETTINGS_MODULE", "crm.settings_test")
+        import django
+
+        django.setup()
+        run(args)
+    finally:
+        if server:
+            server.stop()
+
+
+def run(args) -> None:
+    from django.core.management import call_command
+
+    call_command("migrate", verbosity=0)
+    seeded = _earlier_seed()
+    if seeded:
+        print("Reusing the data of an earlier run in this database")
+        pok, user, thread = seeded
+    else:
+        _timed(f"Seeding the shop ({SHOP_CUSTOMERS:,} customers)", _seed_shop)
+        _timed(f"Adding {args.orders} orders to {CUSTOMER_EMAIL}", lambda: _add_orders(args.orders))
+        pok, user, thread = _timed(f"Creating {args.threads:,} threads", lambda: _seed_threads(args.threads))
+        _analyze()
+    _describe(pok)
+    results = measure(_pages(pok, thread), user, args.repeat)
+    report(results, args.repeat)
+
+
+def _earlier_seed():
+    """(pok, superuser, long thread) of an earlier run against the same --database-url, or None."""
+    from django.contrib.auth import get_user_model
+
+    from threads.models import Thread
+
+    user = get_user_model().objects.filter(username=BENCH_USER).first()
+    thread = Thread.objects.filter(message_count=THREAD_MESSAGES, customer_email=CUSTOMER_EMAIL).first()
+    return (thread.pok, user, thread) if user and thread else None
+
+
+def _seed_shop() -> None:
+    from customers.demo import seed_shop
+
+    seed_shop(SHOP_CUSTOMERS)
+
+
+def _add_orders(count: int) -> None:
+    """`count` more orders for customer 1, several lines each, most shipped with a tracking number."""
+    from django.db import transaction
+    from django.db.models import Max
+
+    from customers.bulk import insert_rows
+    from customers.models import Order, OrderCarrier, OrderDetail
+
+    rng = random.Random(5)
+    first_id = (Order.objects.aggregate(top=Max("id_order"))["top"] or 0) + 1
+    orders, details, carriers = [], [], []
+    for n in range(count):
+        id_order = first_id + n
+        placed = NOW - timedelta(days=n, hours=rng.randint(0, 23))
+        state = rng.choice((2, 3, 4, 4, 5, 5, 5, 6, 10))
+        orders.append(dict(
+            id_order=id_order, reference=f"BENCH{n:04d}", customer_id=1, id_cart=id_order, id_lang=1,
+            currency_id=1, carrier_id=2, address_delivery_id=1, address_invoice_id=1, current_state_id=state,
+            payment="BLIK", total_paid_tax_incl=Decimal(rng.randint(1000, 90000)) / 100, date_add=placed,
+            date_upd=placed,
+        ))
+        details += [
+            dict(order_id=id_order, product_name=f"Produkt {line}", product_quantity=1, id_order_detail=id_order * 10 + line)
+            for line in range(rng.randint(1, 6))
+        ]
+        tracking = f"{rng.randint(10**15, 10**16 - 1)}" if state in (4, 5) else ""
+        carriers.append(dict(id_order_carrier=id_order, order_id=id_order, carrier_id=2, tracking_number=tracking,
+                             date_add=placed))
+    with transaction.atomic():
+        insert_rows(Order, orders)
+        insert_rows(OrderDetail, details)
+        insert_rows(OrderCarrier, carriers)
+    _reset_sequences("customers")
+
+
+def _seed_threads(count: int):
+    """A POK with `count` threads, one incoming message each, and the customer's thread of 50 messages."""
+    from django.contrib.auth import get_user_model
+    from django.db import transaction
+
+    from pok.models import Pok, PokStaff
+    from threads.models import Thread
+
+    user = get_user_model().objects.create_superuser(BENCH_USER, "bench@example.com", "bench-password")
+    owners = [get_user_model().objects.create_user(f"staff{n}", is_staff=True, first_name=f"Staff {n}") for n in range(5)]
+    pok = Pok.objects.create(name="Sklep", from_address="bok@shop.example", imap_host="127.0.0.1", smtp_host="127.0.0.1")
+    PokStaff.objects.bulk_create([PokStaff(pok=pok, user=owner) for owner in owners])
+    public_ids = _public_ids(count)
+    rng = random.Random(7)
+    with transaction.atomic():
+        for start in range(0, count, BATCH):
+            _insert_threads(pok, owners, public_ids[start : start + BATCH], start, rng)
+        _reset_sequences("threads")
+        thread = Thread.objects.get(public_id=public_ids[0])
+        _long_thread(thread, owners[0])
+    return pok, user, thread
+
+
+def _public_ids(count: int) -> list[str]:
+    from threads.public_ids import random_public_id
+
+    ids = {}
+    while len(ids) < count:
+        ids[random_public_id()] = None
+    return list(ids)
+
+
+def _insert_threads(pok, owners, public_ids, start, rng) -> None:
+    from customers.bulk import insert_rows
+    from threads.models import Direction, Message, Status, Thread
+
+    threads, messages = [], []
+    for offset, public_id in enumerate(public_ids):
+        n = start + offset
+        email = CUSTOMER_EMAIL if n % 20_000 == 0 else f"klient{n}@example.pl"
+        when = NOW - timedelta(minutes=n * 7 + rng.randint(0, 6))
+        status = rng.choice((Status.NEW, Status.NEW, Status.WAITING, Status.ARCHIVED, Status.ARCHIVED)).value
+        threads.append(dict(
+            id=n + 1, pok_id=pok.pk, public_id=public_id, subject=f"Zamówienie {n}: pytanie o dostawę",
+            customer_email=email, customer_name=f"Klient {n}", status=status,
+            owner_id=rng.choice(owners).pk if rng.random() < 0.6 else None, created_at=when,
+            last_message_at=when, message_count=1, has_problem=n % 97 == 0, has_failed_delivery=n % 113 == 0,
+        ))
+        messages.append(dict(
+            id=n + 1, thread_id=n + 1, pok_id=pok.pk, direction=Direction.INCOMING.value, message_id=f"<bench-{n}@example.pl>",
+            from_name=f"Klient {n}", from_address=email, to=pok.from_address, date=when,
+            subject=f"Zamówienie {n}: pytanie o dostawę", body_text="Dzień dobry, kiedy wyślecie paczkę?\n" * 5,
+            reply_text="Dzień dobry, kiedy wyślecie paczkę?", created_at=when,
+        ))
+    insert_rows(Thread, threads)
+    insert_rows(Message, messages)
+
+
+def _long_thread(thread, staff) -> None:
+    """Thread 1 (the customer's) gets 50 messages: customer mail, replies and notes, some HTML."""
+    from threads.models import Delivery, Direction, Message
+
+    messages = []
+    for n in range(1, THREAD_MESSAGES):
+        direction = (Direction.INCOMING, Direction.OUTGOING, Direction.NOTE)[n % 3]
+        text = f"Wiadomość {n}: " + "Dzień dobry, proszę o informację w sprawie zamówienia. " * 8
+        messages.append(Message(
+            thread=thread, pok_id=thread.pok_id, direction=direction, from_name="Jan Kowalski",
+            from_address=CUSTOMER_EMAIL if direction == Direction.INCOMING else "bok@shop.example",
+            to="bok@shop.example", date=thread.last_message_at + timedelta(minutes=n),
+            subject=f"Re: {thread.subject} {thread.token}", body_text=text + "\n\n> cytat poprzedniej wiadomości\n" * 3,
+            body_html=f"<p>{text}</p><blockquote>cytat</blockquote>" if n % 2 else "", reply_text=text,
+            author=None if direction == Direction.INCOMING else staff,
+            delivery=Delivery.SENT if direction == Direction.OUTGOING else "",
+        ))
+    Message.objects.bulk_create(messages)
+    thread.message_count = THREAD_MESSAGES
+    thread.last_message_at = messages[-1].date
+    thread.save(update_fields=["message_count", "last_message_at"])
+
+
+def _describe(pok) -> None:
+    from django.db.models import Count
+
+    from customers.models import Order
+
+    counts = dict(pok.threads.values_list("status").annotate(n=Count("id")).order_by())
+    orders = Order.objects.filter(customer__email=CUSTOMER_EMAIL).count()
+    print(f"POK {pok.name}: {sum(counts.values()):,} threads ({', '.join(f'{k} {v:,}' for k, v in sorted(counts.items()))}); "
+          f"{CUSTOMER_EMAIL}: {orders} orders")
+
+
+def _reset_sequences(app_label: str) -> None:
+    """Rows inserted with explicit ids: move the id sequences past them."""
+    from io import StringIO
+
+    from django.core.management import call_command
+    from django.db import connection
+
+    sql = StringIO()
+    call_command("sqlsequencereset", app_label, stdout=sql, no_color=True)
+    with connection.cursor() as cursor:
+        cursor.execute(sql.getvalue())
+
+
+def _analyze() -> None:
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("VACUUM ANALYZE")
+
+
+def _pages(pok, thread) -> list[tuple[str, str]]:
+    from django.urls import reverse
+
+    from crm.templatetags.crm_tags import customer_card_url
+    from threads.tables import ThreadTable
+
+    inbox = reverse("threads:inbox", args=[pok.pk])
+    pages = [("INBOX (default order)", inbox)]
+    for column in ThreadTable.base_columns:
+        for sort in (column, f"-{column}"):
+            pages.append((f"INBOX sort={sort}", f"{inbox}?sort={sort}"))
+    pages.append((f"thread of {THREAD_MESSAGES} messages", reverse("threads:detail", args=[thread.public_id])))
+    pages.append(("customer card (newest 20 orders)", customer_card_url(CUSTOMER_EMAIL)))
+    return pages
+
+
+class SqlClock:
+    """Sums the time and count of SQL queries run while installed as a connection execute wrapper."""
+
+    def __init__(self):
+        self.seconds = 0.0
+        self.queries = 0
+
+    def __call__(self, execute, sql, params, many, context):
+        started = time.perf_counter()
+        try:
+            return execute(sql, params, many, context)
+        finally:
+            self.seconds += time.perf_counter() - started
+            self.queries += 1
+
+
+def measure(pages, user, repeat: int) -> list[tuple]:
+    """(page, median ms, slowest ms, median SQL ms, queries) per page."""
+    from django.db import connection
+    from django.test import Client
+
+    client = Client()
+    client.force_login(user)
+    results = []
+    for name, url in pages:
+        times, sql_times = [], []
+        for attempt in range(WARM_UP + repeat):
+            clock = SqlClock()
+            started = time.perf_counter()
+            with connection.execute_wrapper(clock):
+                response = client.get(url, HTTP_ACCEPT_LANGUAGE="pl")
+            elapsed = (time.perf_counter() - started) * 1000
+            if response.status_code != 200:
+                raise SystemExit(f"{name}: {url} answered {response.status_code}")
+            if attempt >= WARM_UP:
+                times.append(elapsed)
+                sql_times.append(clock.seconds * 1000)
+        results.append((name, statistics.median(times), max(times), statistics.median(sql_times), clock.queries))
+    return results
+
+
+def report(results, repeat: int) -> None:
+    width = max(len(name) for name, *_ in results)
+    print(f"\nServer time, median of {repeat} requests after {WARM_UP} warm-up (target < {TARGET_MS} ms)")
+    print(f"{'page':<{width}}  {'median':>9}  {'slowest':>9}  {'SQL':>9}  queries")
+    for name, median, slowest, sql, queries in results:
+        verdict = "ok" if median < TARGET_MS else "SLOW"
+        print(f"{name:<{width}}  {median:6.1f} ms  {slowest:6.1f} ms  {sql:6.1f} ms  {queries:>7}  {verdict}")
+    slow = [name for name, median, *_ in results if median >= TARGET_MS]
+    summary = f"{len(results) - len(slow)} of {len(results)} pages under {TARGET_MS} ms"
+    print(f"\n{summary}" + (f"; slow: {', '.join(slow)}" if slow else ""))
+    print(f"(load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs: other work on the machine inflates these)")
+
+
+def _timed(label: str, work):
+    started = time.monotonic()
+    print(f"{label} ...", end=" ", flush=True)
+    result = work()
+    print(f"{time.monotonic() - started:.1f} s")
+    return result
+
+
+def _arguments():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--threads", type=int, default=100_000, help="threads in the POK (default 100,000)")
+    parser.add_argument("--orders", type=int, default=200, help="extra orders of the card's customer (default 200)")
+    parser.add_argument("--repeat", type=int, default=15, help="timed requests per page (default 15)")
+    parser.add_argument(
+        "--database-url", help="use this PostgreSQL database instead of a throwaway server (kept; a second run reuses its data)"
+    )
+    return parser.parse_args()
+
+
+if __name__ == "__main__":
+    main()
