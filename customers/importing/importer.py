@@ -1,0 +1,211 @@
+"""Runs one import: source rows -> upserts into the mirror, marks, deletions.
+
+A source is any object with (see `mysql_source` and `webservice_source`):
+- `where(spec) -> str`: how messages name the table ("ps_customer", "resource customers");
+- `read(spec, since) -> iterator of row batches`, ordered by `date_upd` then id for
+  DATED tables (only rows with `date_upd >= since` when since is given);
+- `changed_orders(since, recent_since) -> [(id_order, date_upd), ...]` ordered by
+  date_upd then id: orders changed since `since` or added since `recent_since`
+  (all orders when both are None);
+- `children(spec, order_ids) -> rows` of an ORDER_CHILD table for these orders;
+- `unexposed_columns(spec) -> set` of columns the source never has (not reported as missing).
+Rows are dicts keyed by PrestaShop column names; since/recent_since are naive
+datetimes in the shop's time zone, as PrestaShop stores them.
+
+Each batch and the table's new mark are committed together, so an
+interrupted run leaves whole batches and the next run resumes from the mark.
+"""
+
+import datetime
+import time
+from dataclasses import dataclass, field
+from zoneinfo import ZoneInfo
+
+from django.db import DatabaseError, transaction
+
+from customers.importing.convert import Repaired, RowConverter, datetime_converter, shop_naive
+from customers.importing.errors import TableUnavailable
+from customers.importing.report import Report
+from customers.importing.tables import TABLES, Kind, TableSpec
+from customers.importing.upsert import upsert
+from customers.models import ImportState
+
+DELETE_CHUNK = 1000
+
+
+@dataclass
+class Options:
+    zone: ZoneInfo
+    now: datetime.datetime
+    full: bool = False
+    batch_size: int = 1000
+    overlap: datetime.timedelta = datetime.timedelta(minutes=10)
+    recent_orders: datetime.timedelta = datetime.timedelta(days=14)
+
+
+@dataclass
+class Importer:
+    source: object
+    options: Options
+    report: Report
+    changed_customers: set = field(default_factory=set)
+
+    def run(self, tables: list[TableSpec] = TABLES) -> set:
+        """Import every table; returns the ids of customers whose data changed."""
+        for spec in tables:
+            self._table(spec)
+        return self.changed_customers
+
+    def _table(self, spec: TableSpec) -> None:
+        label = self.source.where(spec)
+        started = time.monotonic()
+        writer = _TableWriter(spec, label, self.options.zone, self.report, self.source.unexposed_columns(spec))
+        seen = set() if self.options.full else None
+        try:
+            for rows, mark in self._batches(spec):
+                self._write(writer, rows, mark, seen)
+                self.report.progress(label, started)
+        except TableUnavailable as error:
+            self.report.error(label, str(error))
+        else:
+            if seen is not None:
+                self._delete_missing(spec, label, seen)
+        self.report.table_done(label, started)
+
+    def _since(self, spec: TableSpec) -> datetime.datetime | None:
+        if self.options.full or spec.kind is Kind.REFERENCE:
+            return None
+        mark = ImportState.objects.filter(table=spec.name).values_list("mark", flat=True).first()
+        return shop_naive(mark - self.options.overlap, self.options.zone) if mark else None
+
+    def _batches(self, spec: TableSpec):
+        since = self._since(spec)
+        if spec.kind is Kind.ORDER_CHILD:
+            yield from self._child_batches(spec, since)
+            return
+        for rows in self.source.read(spec, since):
+            yield rows, None
+
+    def _child_batches(self, spec: TableSpec, since):
+        recent = None if since is None else shop_naive(self.options.now - self.options.recent_orders, self.options.zone)
+        orders = self.source.changed_orders(since, recent)
+        to_datetime = datetime_converter(self.options.zone)
+        for start in range(0, len(orders), self.options.batch_size):
+            chunk = orders[start : start + self.options.batch_size]
+            rows = self.source.children(spec, [int(id_order) for id_order, _ in chunk])
+            yield rows, max(filter(None, (_quiet(to_datetime, date_upd) for _, date_upd in chunk)), default=None)
+
+    def _write(self, writer: "_TableWriter", rows: list[dict], mark, seen: set | None) -> None:
+        spec = writer.spec
+        converted = writer.convert(rows)
+        if spec.kind is Kind.DATED and converted:
+            mark = max(values["date_upd"] for values in converted.values())
+        with transaction.atomic():
+            written = self._upsert(writer, list(converted.values()))
+            if mark is not None:
+                _advance_mark(spec.name, mark)
+        self.report.stats[writer.label].written += written
+        if seen is not None:
+            seen.update(converted)
+        self._note_changed_customers(spec, converted.values())
+
+    def _upsert(self, writer: "_TableWriter", rows: list[dict]) -> int:
+        try:
+            with transaction.atomic():
+                upsert(writer.spec, rows)
+            return len(rows)
+        except DatabaseError:  # find the row the database refuses, store the others
+            return sum(self._upsert_one(writer, values) for values in rows)
+
+    def _upsert_one(self, writer: "_TableWriter", values: dict) -> int:
+        try:
+            with transaction.atomic():
+                upsert(writer.spec, [values])
+            return 1
+        except DatabaseError as error:
+            self.report.stats[writer.label].skipped += 1
+            self.report.warning(writer.label, f"{writer.describe(values)}: not stored, {_first_line(error)}")
+            return 0
+
+    def _note_changed_customers(self, spec: TableSpec, rows) -> None:
+        if spec.name == "customer":
+            self.changed_customers.update(values["id_customer"] for values in rows)
+        elif spec.name == "address":
+            self.changed_customers.update(filter(None, (values["customer_id"] for values in rows)))
+
+    def _delete_missing(self, spec: TableSpec, label: str, seen: set) -> None:
+        manager = spec.model.objects
+        missing = sorted(set(manager.values_list(*spec.key_attnames)) - seen)
+        for start in range(0, len(missing), DELETE_CHUNK):
+            keys = [key[0] if len(key) == 1 else key for key in missing[start : start + DELETE_CHUNK]]
+            with transaction.atomic():
+                doomed = manager.filter(pk__in=keys)
+                if spec.name == "customer":
+                    self.changed_customers.update(keys)
+                elif spec.name == "address":
+                    self.changed_customers.update(filter(None, doomed.values_list("customer_id", flat=True)))
+                doomed.delete()
+        self.report.stats[label].deleted += len(missing)
+
+
+class _TableWriter:
+    """One table's conversion (with the one-time missing-column check) and upsert."""
+
+    def __init__(self, spec: TableSpec, label: str, zone: ZoneInfo, report: Report, unexposed: set):
+        self.spec, self.label, self.report = spec, label, report
+        self.converter = RowConverter(spec, zone)
+        self.expected = set(spec.columns) - unexposed
+        self.checked_columns = False
+
+    def convert(self, rows: list[dict]) -> dict:
+        """Mirror values by key (a later duplicate replaces an earlier one)."""
+        stats = self.report.stats[self.label]
+        converted = {}
+        for row in rows:
+            stats.read += 1
+            self._check_columns(row)
+            values, problems = self.converter(row)
+            if self.spec.skip_when_zero and not values[self.spec.skip_when_zero]:
+                stats.skipped += 1
+                continue
+            for problem in problems:
+                self.report.warning(self.label, f"{self.describe(values)}, column {problem.column}: {problem.message}")
+            converted[self.key(values)] = values
+        return converted
+
+    def _check_columns(self, row: dict) -> None:
+        if self.checked_columns:
+            return
+        self.checked_columns = True
+        missing = sorted(self.expected - row.keys())
+        if missing:
+            names = ", ".join(missing)
+            self.report.warning(self.label, f"column(s) {names} missing in the shop (other PrestaShop version?): imported as empty")
+
+    def key(self, values: dict) -> tuple:
+        return tuple(values[attname] for attname in self.spec.key_attnames)
+
+    def describe(self, values: dict) -> str:
+        key = self.key(values)
+        if len(key) == 1:
+            return f"id {key[0]}"
+        return ", ".join(f"{column}={value}" for column, value in zip(self.spec.key_columns, key))
+
+
+def _advance_mark(table: str, mark: datetime.datetime) -> None:
+    state, created = ImportState.objects.select_for_update().get_or_create(table=table, defaults={"mark": mark})
+    if not created and (state.mark is None or mark > state.mark):
+        state.mark = mark
+        state.save(update_fields=["mark", "updated_at"])
+
+
+def _quiet(convert, value):
+    try:
+        return convert(value)
+    except Repaired as repaired:
+        return repaired.value
+
+
+def _first_line(error: Exception) -> str:
+    text = str(error).strip()
+    return text.splitlines()[0] if text else type(error).__name__

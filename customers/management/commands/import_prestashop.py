@@ -1,0 +1,93 @@
+"""manage.py import_prestashop: bring the shop's customers and orders into the mirror.
+
+Incremental by default (rows changed since the last run); --full re-reads
+everything and deletes mirror rows the shop no longer has.
+"""
+
+import datetime
+import time
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from customers.importing.errors import SourceUnavailable
+from customers.importing.importer import Importer, Options
+from customers.importing.lock import LockBusy, single_run
+from customers.importing.mysql_source import MySqlSource
+from customers.importing.report import Report
+from customers.importing.webservice_source import WebserviceSource
+from search.indexing import reindex_customers
+
+
+class Command(BaseCommand):
+    help = _("Import customers, addresses and orders from the PrestaShop database or Webservice.")
+
+    def add_arguments(self, parser):
+        parser.add_argument("--full", action="store_true", help=_("Read everything and delete rows gone from the shop."))
+        parser.add_argument(
+            "--source",
+            choices=("db", "api"),
+            help=_("db: CRM_PRESTASHOP_DB_URL, api: CRM_PRESTASHOP_API_URL (default: whichever is set, db first)."),
+        )
+        parser.add_argument("--batch-size", type=int, default=settings.CRM_IMPORT_BATCH_SIZE)
+
+    def handle(self, *args, full=False, source=None, batch_size=1000, verbosity=1, **options):
+        if batch_size < 1:
+            raise CommandError("--batch-size must be at least 1")
+        report = Report(out=self.stdout.write, err=self.stderr.write, verbose=verbosity > 0)
+        started = time.monotonic()
+        importer, failure = None, None
+        try:
+            with single_run("import_prestashop"), _source(source, batch_size) as shop:
+                importer = Importer(shop, _options(full, batch_size), report)
+                importer.run()
+        except LockBusy:
+            self.stderr.write("import_prestashop is already running; this run does nothing.")
+            return
+        except SourceUnavailable as error:
+            failure = str(error)
+        # Also after a failure: the batches committed before it are in the mirror.
+        changed = importer.changed_customers if importer else set()
+        reindexed = reindex_customers(changed) if changed else 0
+        if verbosity > 0 and importer:
+            self.stdout.write(report.summary(time.monotonic() - started))
+            self.stdout.write(f"Search index: {len(changed)} customers changed, {reindexed} index rows updated")
+        if failure:
+            raise CommandError(failure)
+        if report.errors:
+            raise CommandError(f"{report.errors} table(s) could not be imported: see the ERROR lines above")
+
+
+def _source(choice: str | None, batch_size: int):
+    db_url, api_url = settings.CRM_PRESTASHOP_DB_URL, settings.CRM_PRESTASHOP_API_URL
+    choice = choice or ("db" if db_url else "api" if api_url else None)
+    if choice is None:
+        raise CommandError("Set CRM_PRESTASHOP_DB_URL (the shop's database) or CRM_PRESTASHOP_API_URL and CRM_PRESTASHOP_API_KEY")
+    try:
+        if choice == "db":
+            if not db_url:
+                raise CommandError("--source db needs CRM_PRESTASHOP_DB_URL")
+            return MySqlSource(db_url, settings.CRM_PRESTASHOP_TABLE_PREFIX, batch_size)
+        if not api_url:
+            raise CommandError("--source api needs CRM_PRESTASHOP_API_URL")
+        return WebserviceSource(api_url, settings.CRM_PRESTASHOP_API_KEY, batch_size)
+    except SourceUnavailable as error:
+        raise CommandError(str(error)) from None
+
+
+def _options(full: bool, batch_size: int) -> Options:
+    try:
+        zone = ZoneInfo(settings.CRM_SHOP_TIME_ZONE)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise CommandError(f"CRM_SHOP_TIME_ZONE is not a known time zone: {settings.CRM_SHOP_TIME_ZONE!r}") from None
+    return Options(
+        zone=zone,
+        now=timezone.now(),
+        full=full,
+        batch_size=batch_size,
+        overlap=datetime.timedelta(minutes=settings.CRM_IMPORT_OVERLAP_MINUTES),
+        recent_orders=datetime.timedelta(days=settings.CRM_IMPORT_RECENT_ORDER_DAYS),
+    )
