@@ -31,3 +31,59 @@
     if (event.target.tagName === "DETAILS") { fitAll(event.target); }
   }, true);
 })();
+
+// Thread page: canned replies and the collision warning.
+(function () {
+  "use strict";
+
+  // A chosen canned reply, filled in by the server for this thread, goes in at the cursor.
+  document.addEventListener("change", function (event) {
+    var select = event.target.closest("select[data-canned-into]");
+    if (!select || !select.value) { return; }
+    var field = document.getElementById(select.dataset.cannedInto);
+    fetch(select.value, { credentials: "same-origin" })
+      .then(function (response) {
+        if (!response.ok) { throw new Error(response.status); }
+        return response.text();
+      })
+      .then(function (text) {
+        field.setRangeText(text, field.selectionStart, field.selectionEnd, "end");
+        field.focus();
+        field.dispatchEvent(new Event("input", { bubbles: true }));
+      })
+      .finally(function () { select.value = ""; });
+  });
+
+  // The presence poll tells the server whether this user is writing: the reply has text,
+  // or was typed in since the last poll. The first keystroke polls at once.
+  var typedSincePoll = false;
+  var saidReplying = false;
+
+  function poller() { return document.querySelector("[data-presence-of]"); }
+
+  document.addEventListener("input", function (event) {
+    var poll = poller();
+    if (!poll || event.target.id !== poll.dataset.presenceOf) { return; }
+    typedSincePoll = true;
+    if (!saidReplying && window.htmx) { window.htmx.trigger(poll, "typing-started"); }
+  });
+
+  document.addEventListener("htmx:configRequest", function (event) {
+    var poll = event.detail.elt;
+    if (!poll.matches("[data-presence-of]")) { return; }
+    var field = document.getElementById(poll.dataset.presenceOf);
+    saidReplying = typedSincePoll || Boolean(field && field.value.trim());
+    typedSincePoll = false;
+    event.detail.parameters.replying = saidReplying ? "1" : "0";
+  });
+
+  // Leaving the page ends the presence at once instead of after it times out.
+  window.addEventListener("pagehide", function () {
+    var poll = poller();
+    if (!poll || !navigator.sendBeacon) { return; }
+    var data = new FormData();
+    data.append("leaving", "1");
+    data.append("csrfmiddlewaretoken", poll.dataset.csrf);
+    navigator.sendBeacon(poll.getAttribute("hx-post"), data);
+  });
+})();

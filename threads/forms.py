@@ -2,8 +2,16 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from threads.composing import OutgoingFile
+from threads.filtering import ThreadQuery
 from threads.models import Status
 from threads.selectors import possible_owners
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs, format="%Y-%m-%d")
 
 
 class MultipleFileInput(forms.ClearableFileInput):
@@ -64,10 +72,14 @@ class StatusForm(forms.Form):
     status = forms.ChoiceField(label=_("Status"), choices=Status.choices)
 
 
+def staff_label(user) -> str:
+    name = user.get_full_name()
+    return f"{name} ({user.get_username()})" if name else user.get_username()
+
+
 class StaffChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, user):
-        name = user.get_full_name()
-        return f"{name} ({user.get_username()})" if name else user.get_username()
+        return staff_label(user)
 
 
 class AssignForm(forms.Form):
@@ -76,3 +88,48 @@ class AssignForm(forms.Form):
     def __init__(self, *args, pok, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["owner"].queryset = possible_owners(pok)
+
+
+class ThreadFilterForm(forms.Form):
+    """The filters above a thread list (GET); invalid fields are left out of the query, never fatal."""
+
+    text = forms.CharField(
+        label=_("Search"),
+        required=False,
+        max_length=200,
+        widget=forms.TextInput(attrs={"type": "search", "placeholder": _("Words from subjects and messages")}),
+    )
+    subject = forms.CharField(label=_("Subject"), required=False, max_length=200)
+    sender = forms.CharField(label=_("Sender e-mail"), required=False, max_length=255)
+    order = forms.CharField(label=_("Order reference or number"), required=False, max_length=64)
+    status = forms.ChoiceField(label=_("Status"), required=False)
+    owner = forms.ChoiceField(label=_("Owner"), required=False)
+    date_from = forms.DateField(label=_("Last message from"), required=False, widget=DateInput)
+    date_to = forms.DateField(label=_("Last message to"), required=False, widget=DateInput)
+
+    MORE = ("subject", "sender", "order", "date_from", "date_to")
+
+    def __init__(self, data, *, statuses, owners=None):
+        """`statuses`: those the list can show (no field when only one); `owners`: users, or None for no field."""
+        super().__init__(data, auto_id="filter_%s")
+        if len(statuses) > 1:
+            labels = dict(Status.choices)
+            self.fields["status"].choices = [("", _("new and waiting"))] + [(s, labels[s]) for s in statuses]
+        else:
+            del self.fields["status"]
+        if owners is None:
+            del self.fields["owner"]
+        else:
+            people = [(str(user.pk), staff_label(user)) for user in owners]
+            self.fields["owner"].choices = [("", _("anyone")), ("none", _("unassigned"))] + people
+
+    def query(self) -> ThreadQuery:
+        self.is_valid()
+        return ThreadQuery(**{name: value for name, value in self.cleaned_data.items() if value})
+
+    def in_use(self) -> bool:
+        return not self.query().is_empty()
+
+    def more_used(self) -> bool:
+        """Whether a field folded under "More filters" is in use (the fold then starts open)."""
+        return any(self.data.get(name) for name in self.MORE)

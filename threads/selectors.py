@@ -3,7 +3,7 @@
 from dataclasses import dataclass
 
 from django.contrib.auth import get_user_model
-from django.db.models import Count, OuterRef, Prefetch, Subquery
+from django.db.models import Count, OuterRef, Prefetch, Q, Subquery
 
 from crm.permissions import visible_poks, visible_threads
 from customers.baselinker import search_buttons
@@ -38,12 +38,34 @@ def pok_panels(user) -> list[PokPanel]:
 def pok_threads(pok: Pok, archived: bool):
     """The threads of one list (spec 7): INBOX is new + waiting, Archive is archived."""
     statuses = [Status.ARCHIVED] if archived else list(INBOX_STATUSES)
+    return _listed(Thread.objects.filter(pok=pok, status__in=statuses))
+
+
+def owned_threads(user, statuses):
+    """The "My threads" list: the user's own threads in the given statuses, across the POKs they see."""
+    return _listed(visible_threads(user).filter(owner=user, status__in=statuses))
+
+
+def _listed(threads):
+    """What every row of a thread table shows, without a query per row."""
     first_recipient = Message.objects.filter(thread=OuterRef("pk")).order_by("date", "id").values("to")[:1]
-    return (
-        Thread.objects.filter(pok=pok, status__in=statuses)
-        .select_related("owner", "pok")
-        .annotate(recipient=Subquery(first_recipient))
+    return threads.select_related("owner", "pok").annotate(recipient=Subquery(first_recipient))
+
+
+def next_to_answer(pok: Pok, after: Thread | None) -> tuple[Thread | None, bool]:
+    """The INBOX walk: the next new thread after `after` (oldest last message first), wrapping round
+    to the start; returns (thread or None when no other is left, whether it wrapped)."""
+    waiting = Thread.objects.filter(pok=pok, status=Status.NEW, last_message_at__isnull=False).order_by(
+        "last_message_at", "id"
     )
+    if after is None:
+        return waiting.first(), False
+    if after.last_message_at is not None:
+        later = Q(last_message_at__gt=after.last_message_at) | Q(last_message_at=after.last_message_at, id__gt=after.pk)
+        following = waiting.filter(later).first()
+        if following is not None:
+            return following, False
+    return waiting.exclude(pk=after.pk).first(), True
 
 
 def thread_messages(thread: Thread):

@@ -31,6 +31,7 @@ def _marks(record) -> str:
 
 class ThreadTable(tables.Table):
     # The id closes every ordering: pages stay stable when many rows share a value.
+    pok = tables.Column(verbose_name=_("Service point"), accessor="pok__name", order_by=("pok__name", "id"))
     last_message_at = tables.Column(verbose_name=_("Last message"), order_by=("last_message_at", "id"))
     sender = tables.Column(verbose_name=_("Sender"), accessor="customer_email", order_by=("customer_email", "id"))
     recipient = tables.Column(verbose_name=_("To"), order_by=("recipient", "id"), default="")

@@ -1,7 +1,7 @@
 """Staff pages of threads (spec 7, 9, 10): thin views over the selectors and services."""
 
 from django.contrib import messages
-from django.http import FileResponse, Http404
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import get_language
@@ -12,14 +12,19 @@ from django_tables2 import RequestConfig
 from crm.decorators import staff_required
 from crm.permissions import pok_or_404, thread_or_404
 from customers.selectors import customer_panel
-from threads import outbox, services
-from threads.forms import AssignForm, NewThreadForm, ReplyForm, StatusForm
+from threads import canned, outbox, presence, services
+from threads.filtering import filter_threads
+from threads.forms import AssignForm, NewThreadForm, ReplyForm, StatusForm, ThreadFilterForm
 from threads.html import framed, mail_body
-from threads.models import Attachment, Direction, Message, Status
+from threads.models import Attachment, Direction, Message, Status, Thread
 from threads.selectors import (
+    INBOX_STATUSES,
+    next_to_answer,
     other_threads,
+    owned_threads,
     pok_panels,
     pok_threads,
+    possible_owners,
     sender_emails,
     thread_history,
     thread_messages,
@@ -33,21 +38,56 @@ INLINE_IMAGE_TYPES = frozenset({"image/png", "image/jpeg", "image/gif", "image/w
 @require_GET
 @staff_required
 def inbox(request, pok_id):
-    return _thread_list(request, pok_id, archived=False)
+    return _pok_list(request, pok_id, archived=False)
 
 
 @require_GET
 @staff_required
 def archive(request, pok_id):
-    return _thread_list(request, pok_id, archived=True)
+    return _pok_list(request, pok_id, archived=True)
 
 
-def _thread_list(request, pok_id, archived):
+def _pok_list(request, pok_id, archived):
     pok = pok_or_404(request.user, pok_id)
+    statuses = [Status.ARCHIVED] if archived else list(INBOX_STATUSES)
+    form = ThreadFilterForm(request.GET, statuses=statuses, owners=possible_owners(pok))
     # INBOX: the longest-waiting customer first; Archive: the latest first (spec 7.5).
-    table = ThreadTable(pok_threads(pok, archived), order_by="-last_message_at" if archived else "last_message_at")
+    order = "-last_message_at" if archived else "last_message_at"
+    table = _table(request, filter_threads(pok_threads(pok, archived), form.query()), order, exclude=("pok",))
+    context = {"pok": pok, "table": table, "archived": archived, "filter_form": form}
+    return render(request, "threads/list.html", context)
+
+
+@require_GET
+@staff_required
+def mine(request):
+    """The user's own threads in every POK they see, new and waiting unless a status is chosen."""
+    form = ThreadFilterForm(request.GET, statuses=[*INBOX_STATUSES, Status.ARCHIVED])
+    query = form.query()
+    threads = owned_threads(request.user, [query.status] if query.status else INBOX_STATUSES)
+    table = _table(request, filter_threads(threads, query), "last_message_at", exclude=("owner",))
+    return render(request, "threads/mine.html", {"table": table, "filter_form": form})
+
+
+def _table(request, threads, order_by, exclude):
+    table = ThreadTable(threads, order_by=order_by, exclude=exclude)
     RequestConfig(request, paginate={"per_page": PER_PAGE, "silent": True}).configure(table)
-    return render(request, "threads/list.html", {"pok": pok, "table": table, "archived": archived})
+    return table
+
+
+@require_GET
+@staff_required
+def next_thread(request, pok_id):
+    """The INBOX walk (issue 8): on to the next new thread after `?after=<thread id>`, or the first."""
+    pok = pok_or_404(request.user, pok_id)
+    after = Thread.objects.filter(pok=pok, public_id=request.GET["after"]).first() if "after" in request.GET else None
+    thread, wrapped = next_to_answer(pok, after)
+    if thread is None:
+        messages.info(request, _("No other thread in %(pok)s needs an answer.") % {"pok": pok.name})
+        return redirect("threads:inbox", pok.pk)
+    if wrapped:
+        messages.info(request, _("That was the last one: back to the oldest thread needing an answer."))
+    return redirect("threads:detail", thread.public_id)
 
 
 @require_GET
@@ -98,6 +138,7 @@ def _detail_context(request, thread, reply_form):
         "search_buttons": thread_search_buttons(thread, messages_, emails),
         **customer_panel(emails, get_language()),
         "reply_form": reply_form,
+        "canned_replies": canned.available_for(thread),
         **_state_forms(thread),
     }
 
@@ -107,6 +148,29 @@ def _state_forms(thread):
         "status_form": StatusForm(initial={"status": thread.status}, auto_id="status_%s"),
         "assign_form": AssignForm(pok=thread.pok, initial={"owner": thread.owner_id}, auto_id="assign_%s"),
     }
+
+
+@require_GET
+@staff_required
+def canned_text(request, public_id, canned_id):
+    """A canned reply filled in for this thread, as plain text for the reply box."""
+    thread = thread_or_404(request.user, public_id)
+    chosen = get_object_or_404(canned.available_for(thread), pk=canned_id)
+    response = HttpResponse(canned.fill(chosen, thread), content_type="text/plain; charset=utf-8")
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+@require_POST
+@staff_required
+def presence_poll(request, public_id):
+    """Polled by the thread page: records the user there (and whether they write), shows who else is."""
+    thread = thread_or_404(request.user, public_id)
+    if request.POST.get("leaving") == "1":
+        presence.leave(thread, request.user)
+        return HttpResponse(status=204)
+    others = presence.touch(thread, request.user, replying=request.POST.get("replying") == "1")
+    return render(request, "threads/_presence.html", {"others": others})
 
 
 @require_POST

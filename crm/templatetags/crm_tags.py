@@ -20,7 +20,7 @@ def navigation(context):
         return {"show": False}
     # The overview has the same panels already: no second pair of queries.
     panels = context["pok_panels"] if "pok_panels" in context else pok_panels(user)
-    return {"show": True, "panels": panels, "request": request, "user": user}
+    return {"show": True, "panels": panels, "request": request, "user": user, "perms": context.get("perms")}
 
 
 @register.filter

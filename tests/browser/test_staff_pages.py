@@ -4,14 +4,17 @@ from email import message_from_bytes
 from pathlib import Path
 
 import pytest
+from django.contrib.auth import get_user_model
 from playwright.sync_api import expect
 
 from tests.browser.conftest import log_in
 from tests.factories import make_pok, make_staff
 from tests.ui.mails import PNG, XSS_HTML, receive
-from threads.models import Direction, Status, Thread
+from threads import presence, services
+from threads.models import CannedReply, Direction, Status, Thread
 
 pytestmark = pytest.mark.browser
+User = get_user_model()
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
 
 
@@ -121,12 +124,21 @@ def test_screenshots_of_the_main_pages(page, live_server, demo):
     pok = Thread.objects.get(subject="Gdzie jest moja paczka?").pok
     page.goto(f"{live_server.url}/pok/{pok.pk}/inbox/")
     page.screenshot(path=SCREENSHOTS / "inbox.png")
+    thread = Thread.objects.get(subject="Gdzie jest moja paczka?")
+    CannedReply.objects.create(name="Paczka w drodze", language="pl", text="Dzień dobry {first_name},")
+    presence.touch(thread, User.objects.get(username="anna"), replying=True)
     page.get_by_role("link", name="Gdzie jest moja paczka?").click()
     expect(page.locator("iframe, .mail-text").first).to_be_visible()
+    expect(page.locator(".presence-writing")).to_be_visible()
     page.screenshot(path=SCREENSHOTS / "thread.png")
+    me = User.objects.get(username="demo")
+    for mine in Thread.objects.exclude(status=Status.ARCHIVED):
+        services.assign_owner(mine, me, actor=me)
+    page.goto(f"{live_server.url}/mine/")
+    page.screenshot(path=SCREENSHOTS / "my-threads.png")
     page.goto(f"{live_server.url}/pok/{pok.pk}/new/")
     page.screenshot(path=SCREENSHOTS / "new-thread.png")
     page.goto(f"{live_server.url}/customer/?email=jan.kowalski%40example.com")
     page.screenshot(path=SCREENSHOTS / "customer-card.png")
-    for name in ("overview", "inbox", "thread", "new-thread", "customer-card"):
+    for name in ("overview", "inbox", "thread", "my-threads", "new-thread", "customer-card"):
         assert (SCREENSHOTS / f"{name}.png").stat().st_size > 10_000
