@@ -34,6 +34,7 @@ THREAD_MESSAGES = 50
 NOW = datetime(2026, 11, 20, 12, 0, tzinfo=UTC)
 BATCH = 10_000
 BENCH_USER = "bench"
+MAILBOX_ALIASES = ("bok@shop.example", "sklep@shop.example", "allegro@shop.example")
 
 
 def main() -> None:
@@ -170,15 +171,16 @@ def _insert_threads(pok, owners, public_ids, start, rng) -> None:
         email = CUSTOMER_EMAIL if n % 20_000 == 0 else f"klient{n}@example.pl"
         when = NOW - timedelta(minutes=n * 7 + rng.randint(0, 6))
         status = rng.choice((Status.NEW, Status.NEW, Status.WAITING, Status.ARCHIVED, Status.ARCHIVED)).value
+        recipient = rng.choice(MAILBOX_ALIASES)
         threads.append(dict(
             id=n + 1, pok_id=pok.pk, public_id=public_id, subject=f"Zamówienie {n}: pytanie o dostawę",
-            customer_email=email, customer_name=f"Klient {n}", status=status,
+            customer_email=email, customer_name=f"Klient {n}", status=status, recipient=recipient,
             owner_id=rng.choice(owners).pk if rng.random() < 0.6 else None, created_at=when,
             last_message_at=when, message_count=1, has_problem=n % 97 == 0, has_failed_delivery=n % 113 == 0,
         ))
         messages.append(dict(
             id=n + 1, thread_id=n + 1, pok_id=pok.pk, direction=Direction.INCOMING.value, message_id=f"<bench-{n}@example.pl>",
-            from_name=f"Klient {n}", from_address=email, to=pok.from_address, date=when,
+            from_name=f"Klient {n}", from_address=email, to=recipient, date=when,
             subject=f"Zamówienie {n}: pytanie o dostawę", body_text="Dzień dobry, kiedy wyślecie paczkę?\n" * 5,
             reply_text="Dzień dobry, kiedy wyślecie paczkę?", created_at=when,
         ))

@@ -8,6 +8,7 @@ from crm import views
 # The admin's "View site" leads to the CRM overview (spec 5).
 admin.site.site_url = reverse_lazy("overview")
 admin.site.site_header = _("Customer service · administration")
+admin.site.site_title = _("Customer service · administration")
 
 urlpatterns = [
     path("", views.overview, name="overview"),

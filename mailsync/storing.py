@@ -83,7 +83,9 @@ def _save(pok, parsed: ParsedMessage, message_identity, raw, kept_at: ServerPlac
     where = route(pok, parsed.subject, parsed.from_address, references)
     thread = where.thread
     if thread is None:
-        thread = services.create_thread(pok, parsed.subject, parsed.from_address, parsed.from_name)
+        thread = services.create_thread(
+            pok, parsed.subject, parsed.from_address, parsed.from_name, recipient=_addresses(parsed.to)
+        )
         if parsed.is_auto_reply:
             services.change_status(thread, Status.ARCHIVED)
     message = Message(

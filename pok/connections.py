@@ -9,6 +9,7 @@ import ssl
 
 import imapclient
 from django.conf import settings
+from django.utils.translation import gettext as _
 from imapclient.exceptions import IMAPClientError, LoginError
 
 from pok.models import Pok, Security
@@ -28,13 +29,15 @@ def tls_context(verify: bool) -> ssl.SSLContext:
 
 def _describe(error: Exception) -> str:
     if isinstance(error, ssl.SSLCertVerificationError):
-        return f"certificate not trusted ({error.verify_message}); untick certificate validation only for a self-signed server you trust"
+        return _(
+            "certificate not trusted (%(reason)s); untick certificate validation only for a self-signed server you trust"
+        ) % {"reason": error.verify_message}
     if isinstance(error, socket.timeout | TimeoutError):
-        return "timed out"
+        return _("timed out")
     if isinstance(error, ConnectionRefusedError):
-        return "connection refused"
+        return _("connection refused")
     if isinstance(error, socket.gaierror):
-        return "host name not found"
+        return _("host name not found")
     text = str(error).strip() or type(error).__name__
     return text.splitlines()[0]
 
@@ -53,14 +56,14 @@ def open_imap(pok: Pok) -> imapclient.IMAPClient:
             client.starttls(tls_context(pok.imap_verify_cert))
         client.login(pok.imap_user, pok.imap_password.reveal())
     except LoginError:
-        raise ConnectionFailed(f"{where}: login refused (check the IMAP user and password)") from None
+        raise ConnectionFailed(f"{where}: " + _("login refused (check the IMAP user and password)")) from None
     except (OSError, IMAPClientError, ssl.SSLError) as error:
         raise ConnectionFailed(f"{where}: {_describe(error)}") from None
     return client
 
 
 def open_smtp(pok: Pok) -> smtplib.SMTP:
-    where = f"SMTP {pok.smtp_user or '(no login)'}@{pok.smtp_host}:{pok.smtp_port}"
+    where = f"SMTP {pok.smtp_user or _('(no login)')}@{pok.smtp_host}:{pok.smtp_port}"
     context = tls_context(pok.smtp_verify_cert)
     timeout = settings.CRM_SMTP_TIMEOUT
     try:
@@ -73,7 +76,7 @@ def open_smtp(pok: Pok) -> smtplib.SMTP:
         if pok.smtp_user:
             client.login(pok.smtp_user, pok.smtp_password.reveal())
     except smtplib.SMTPAuthenticationError:
-        raise ConnectionFailed(f"{where}: login refused (check the SMTP user and password)") from None
+        raise ConnectionFailed(f"{where}: " + _("login refused (check the SMTP user and password)")) from None
     except (OSError, smtplib.SMTPException, ssl.SSLError) as error:
         raise ConnectionFailed(f"{where}: {_describe(error)}") from None
     return client
@@ -94,5 +97,5 @@ def check_connections(pok: Pok) -> tuple[bool, str]:
             getattr(session, closer)()
         except Exception:  # the login worked; a failing goodbye does not matter
             pass
-        results.append(f"{label} OK")
+        results.append(_("%(protocol)s OK") % {"protocol": label})
     return all_ok, f"{pok.name}: " + "; ".join(results)

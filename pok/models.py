@@ -18,9 +18,9 @@ class Language(models.TextChoices):
     ENGLISH = "en", _("English")
 
 
-def port_field(default):
+def port_field(verbose_name, default):
     return models.PositiveIntegerField(
-        default=default, validators=[MinValueValidator(1), MaxValueValidator(65535)]
+        verbose_name, default=default, validators=[MinValueValidator(1), MaxValueValidator(65535)]
     )
 
 
@@ -32,7 +32,7 @@ class Pok(models.Model):
     language = models.CharField(_("language"), max_length=5, choices=Language.choices, default=Language.POLISH)
 
     imap_host = models.CharField(_("IMAP host"), max_length=255, blank=True)
-    imap_port = port_field(993)
+    imap_port = port_field(_("IMAP port"), 993)
     imap_security = models.CharField(_("IMAP security"), max_length=10, choices=Security.choices, default=Security.SSL)
     imap_verify_cert = models.BooleanField(_("validate IMAP certificate"), default=True)
     imap_user = models.CharField(_("IMAP user"), max_length=255, blank=True)
@@ -49,7 +49,7 @@ class Pok(models.Model):
     )
 
     smtp_host = models.CharField(_("SMTP host"), max_length=255, blank=True)
-    smtp_port = port_field(465)
+    smtp_port = port_field(_("SMTP port"), 465)
     smtp_security = models.CharField(_("SMTP security"), max_length=10, choices=Security.choices, default=Security.SSL)
     smtp_verify_cert = models.BooleanField(_("validate SMTP certificate"), default=True)
     smtp_user = models.CharField(_("SMTP user"), max_length=255, blank=True)

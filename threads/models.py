@@ -18,6 +18,8 @@ class Thread(models.Model):
     subject = models.CharField(_("subject"), max_length=500, blank=True)
     customer_email = models.CharField(_("customer e-mail"), max_length=255, blank=True)
     customer_name = models.CharField(_("customer name"), max_length=255, blank=True)
+    # Whom the first message was addressed to (the "To" column): a POK mailbox can receive for several addresses.
+    recipient = models.CharField(_("to"), max_length=500, blank=True)
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.NEW)
     owner = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -44,6 +46,7 @@ class Thread(models.Model):
             models.Index(fields=["pok", "status", "customer_email"], name="thread_pok_status_email"),
             models.Index(fields=["pok", "status", "subject"], name="thread_pok_status_subject"),
             models.Index(fields=["pok", "status", "message_count"], name="thread_pok_status_count"),
+            models.Index(fields=["pok", "status", "recipient"], name="thread_pok_status_recipient"),
             models.Index(fields=["customer_email", "last_message_at"], name="thread_email_last"),
             models.Index(fields=["owner", "status"], name="thread_owner_status"),
         ]

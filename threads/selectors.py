@@ -3,12 +3,12 @@
 from dataclasses import dataclass
 
 from django.contrib.auth import get_user_model
-from django.db.models import Count, OuterRef, Prefetch, Q, Subquery
+from django.db.models import Count, Prefetch, Q
 
 from crm.permissions import visible_poks, visible_threads
 from customers.baselinker import search_buttons
 from pok.models import Pok
-from threads.models import Attachment, Direction, Message, Status, Thread
+from threads.models import Attachment, Direction, Status, Thread
 
 INBOX_STATUSES = (Status.NEW, Status.WAITING)
 OTHER_THREADS_SHOWN = 20
@@ -48,8 +48,7 @@ def owned_threads(user, statuses):
 
 def _listed(threads):
     """What every row of a thread table shows, without a query per row."""
-    first_recipient = Message.objects.filter(thread=OuterRef("pk")).order_by("date", "id").values("to")[:1]
-    return threads.select_related("owner", "pok").annotate(recipient=Subquery(first_recipient))
+    return threads.select_related("owner", "pok")
 
 
 def next_to_answer(pok: Pok, after: Thread | None) -> tuple[Thread | None, bool]:

@@ -26,9 +26,13 @@ class ActionRefused(Exception):
     """A thread action the rules do not allow; str() is the message for staff."""
 
 
-def create_thread(pok, subject, customer_email, customer_name="", actor=None) -> Thread:
+def create_thread(pok, subject, customer_email, customer_name="", actor=None, recipient="") -> Thread:
     thread = Thread.objects.create(
-        pok=pok, subject=subject[:500], customer_email=customer_email.lower(), customer_name=customer_name[:255]
+        pok=pok,
+        subject=subject[:500],
+        customer_email=customer_email.lower(),
+        customer_name=customer_name[:255],
+        recipient=recipient[:500],
     )
     ThreadEvent.objects.create(thread=thread, kind=EventKind.CREATED, new_value=thread.status, actor=actor)
     return thread
@@ -157,7 +161,7 @@ def start_thread(pok, author, recipient: str, subject: str, text: str, files=(),
         raise ActionRefused(_("A new thread needs a subject."))
     _check_files(files)
     then_status = _closing_status(then_status)
-    thread = create_thread(pok, subject.strip(), recipient, actor=author)
+    thread = create_thread(pok, subject.strip(), recipient, actor=author, recipient=recipient)
     _queue_mail(thread, author, text, recipient, files, reply_to=None)
     if may_own(thread, author):
         assign_owner(thread, author, actor=author)
