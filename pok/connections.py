@@ -63,7 +63,8 @@ def open_imap(pok: Pok) -> imapclient.IMAPClient:
 
 
 def open_smtp(pok: Pok) -> smtplib.SMTP:
-    where = f"SMTP {pok.smtp_user or _('(no login)')}@{pok.smtp_host}:{pok.smtp_port}"
+    login = pok.smtp_user or _("(no login)")
+    where = f"SMTP {login}@{pok.smtp_host}:{pok.smtp_port}"
     context = tls_context(pok.smtp_verify_cert)
     timeout = settings.CRM_SMTP_TIMEOUT
     try:
