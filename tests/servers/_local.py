@@ -1,5 +1,6 @@
 """Small helpers shared by the server starters: ports, temp dirs, processes."""
 
+import atexit
 import os
 import socket
 import tempfile
@@ -60,3 +61,15 @@ def log_tail(path: Path, lines: int = 20) -> str:
 
 def running_as_root() -> bool:
     return os.geteuid() == 0
+
+
+def launch(server, *steps):
+    """Run a server's start-up steps; stop it again if one fails, and at interpreter exit."""
+    try:
+        for step in steps:
+            step(server)
+    except BaseException:
+        server.stop()
+        raise
+    atexit.register(server.stop)
+    return server

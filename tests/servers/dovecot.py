@@ -1,6 +1,5 @@
 """A throwaway Dovecot 2.3 (IMAP, IMAPS, STARTTLS, LMTP) in a temp dir on free ports."""
 
-import atexit
 import os
 import re
 import shutil
@@ -13,7 +12,7 @@ from pathlib import Path
 
 from imapclient import IMAPClient
 
-from tests.servers._local import HOST, free_port, log_tail, running_as_root, short_tempdir, wait_for_port
+from tests.servers._local import HOST, free_port, launch, log_tail, running_as_root, short_tempdir, wait_for_port
 
 DOVECOT = "/usr/sbin/dovecot"
 MAIL_UID = 65534  # nobody: Dovecot refuses to store mail as root
@@ -199,14 +198,7 @@ def start_dovecot() -> DovecotServer:
         raise RuntimeError(f"Dovecot is not installed: no {DOVECOT} (apt-get install dovecot-imapd dovecot-lmtpd)")
     directory = short_tempdir("crm-dc-")
     server = DovecotServer(directory=directory, imap_port=free_port(), imaps_port=free_port(), lmtp_port=free_port())
-    try:
-        _prepare(server)
-        _launch(server)
-    except BaseException:
-        server.stop()
-        raise
-    atexit.register(server.stop)
-    return server
+    return launch(server, _prepare, _launch)
 
 
 def _prepare(server: DovecotServer) -> None:

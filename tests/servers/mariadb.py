@@ -4,7 +4,6 @@ The root account has no password and may log in over TCP (`--auth-root-authentic
 durability is switched off because the data only lives as long as the test run.
 """
 
-import atexit
 import shutil
 import subprocess
 from dataclasses import dataclass, field
@@ -12,7 +11,7 @@ from pathlib import Path
 
 import pymysql
 
-from tests.servers._local import HOST, free_port, log_tail, process_running, short_tempdir, wait_for_port, wait_until_stopped
+from tests.servers._local import HOST, free_port, launch, log_tail, process_running, short_tempdir, wait_for_port, wait_until_stopped
 
 
 @dataclass
@@ -69,14 +68,7 @@ class MariaDBServer:
 def start_mariadb() -> MariaDBServer:
     directory = short_tempdir("crm-my-")
     server = MariaDBServer(directory=directory, port=free_port())
-    try:
-        _install(server)
-        _start(server)
-    except BaseException:
-        server.stop()
-        raise
-    atexit.register(server.stop)
-    return server
+    return launch(server, _install, _start)
 
 
 def _binary(name: str) -> str:

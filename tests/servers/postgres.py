@@ -1,6 +1,5 @@
 """A throwaway PostgreSQL (Debian's binaries) in a short temp dir on a free port."""
 
-import atexit
 import shutil
 import subprocess
 from dataclasses import dataclass
@@ -9,7 +8,7 @@ from pathlib import Path
 import psycopg
 from psycopg import sql
 
-from tests.servers._local import HOST, free_port, log_tail, running_as_root, short_tempdir, wait_until_stopped
+from tests.servers._local import HOST, free_port, launch, log_tail, running_as_root, short_tempdir, wait_until_stopped
 
 PG_ROOT = Path("/usr/lib/postgresql")
 
@@ -73,14 +72,7 @@ def start_postgres() -> PostgresServer:
     if running_as_root():
         shutil.chown(directory, "postgres", "postgres")
     server = PostgresServer(directory=directory, port=free_port(), bin_dir=bin_dir)
-    try:
-        _initdb(server)
-        _start(server)
-    except BaseException:
-        server.stop()
-        raise
-    atexit.register(server.stop)
-    return server
+    return launch(server, _initdb, _start)
 
 
 def _initdb(server: PostgresServer) -> None:
