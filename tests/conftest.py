@@ -4,6 +4,7 @@ import os
 import secrets
 import subprocess
 import sys
+import time
 import uuid
 from pathlib import Path
 from urllib.parse import quote
@@ -24,6 +25,7 @@ CHROMIUM_ARGS = [
     "--no-first-run",
 ]
 MANAGE_TIMEOUT = 120
+SETTLE_SECONDS = 0.5
 
 
 def pytest_configure(config):
@@ -150,7 +152,11 @@ def page(browser):
     context = browser.new_context(locale="en-US")
     page = context.new_page()
     yield page
+    # Leaving the page fires its last requests (the presence poll's "leaving" beacon); let the live
+    # server answer them before the test database is flushed, or the flush can deadlock with them.
+    page.goto("about:blank")
     context.close()
+    time.sleep(SETTLE_SECONDS)
 
 
 @pytest.fixture
@@ -158,3 +164,16 @@ def pok(db):
     from tests.factories import make_pok
 
     return make_pok()
+
+
+@pytest.fixture
+def screenshots(tmp_path) -> Path:
+    """Where browser tests save their screenshots: docs/screenshots (for the README) when
+    CRM_UPDATE_SCREENSHOTS=1, else a temp dir, so that a test run leaves the checkout clean."""
+    if os.environ.get("CRM_UPDATE_SCREENSHOTS") == "1":
+        folder = PROJECT_ROOT / "docs" / "screenshots"
+    else:
+        folder = tmp_path / "screenshots"
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
+

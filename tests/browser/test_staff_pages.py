@@ -1,7 +1,6 @@
 """The staff pages in Chromium: a day's work on a thread, the customer card, hostile mail, screenshots."""
 
 from email import message_from_bytes
-from pathlib import Path
 
 import pytest
 from django.contrib.auth import get_user_model
@@ -15,7 +14,6 @@ from threads.models import CannedReply, Direction, Status, Thread
 
 pytestmark = pytest.mark.browser
 User = get_user_model()
-SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
 
 
 def subjects(page) -> list[str]:
@@ -116,29 +114,28 @@ def test_hostile_mail_runs_nothing_and_loads_no_remote_image(page, live_server, 
     assert dialogs == [] and page.evaluate("window.xssRan") is None
 
 
-def test_screenshots_of_the_main_pages(page, live_server, demo):
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+def test_screenshots_of_the_main_pages(page, live_server, demo, screenshots):
     page.set_viewport_size({"width": 1366, "height": 900})
     log_in(page, live_server, "demo", demo)
-    page.screenshot(path=SCREENSHOTS / "overview.png")
+    page.screenshot(path=screenshots / "overview.png")
     pok = Thread.objects.get(subject="Gdzie jest moja paczka?").pok
     page.goto(f"{live_server.url}/pok/{pok.pk}/inbox/")
-    page.screenshot(path=SCREENSHOTS / "inbox.png")
+    page.screenshot(path=screenshots / "inbox.png")
     thread = Thread.objects.get(subject="Gdzie jest moja paczka?")
     CannedReply.objects.create(name="Paczka w drodze", language="pl", text="Dzień dobry {first_name},")
     presence.touch(thread, User.objects.get(username="anna"), replying=True)
     page.get_by_role("link", name="Gdzie jest moja paczka?").click()
     expect(page.locator("iframe, .mail-text").first).to_be_visible()
     expect(page.locator(".presence-writing")).to_be_visible()
-    page.screenshot(path=SCREENSHOTS / "thread.png")
+    page.screenshot(path=screenshots / "thread.png")
     me = User.objects.get(username="demo")
     for mine in Thread.objects.exclude(status=Status.ARCHIVED):
         services.assign_owner(mine, me, actor=me)
     page.goto(f"{live_server.url}/mine/")
-    page.screenshot(path=SCREENSHOTS / "my-threads.png")
+    page.screenshot(path=screenshots / "my-threads.png")
     page.goto(f"{live_server.url}/pok/{pok.pk}/new/")
-    page.screenshot(path=SCREENSHOTS / "new-thread.png")
+    page.screenshot(path=screenshots / "new-thread.png")
     page.goto(f"{live_server.url}/customer/?email=jan.kowalski%40example.com")
-    page.screenshot(path=SCREENSHOTS / "customer-card.png")
+    page.screenshot(path=screenshots / "customer-card.png")
     for name in ("overview", "inbox", "thread", "my-threads", "new-thread", "customer-card"):
-        assert (SCREENSHOTS / f"{name}.png").stat().st_size > 10_000
+        assert (screenshots / f"{name}.png").stat().st_size > 10_000
