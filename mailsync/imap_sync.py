@@ -3,10 +3,12 @@
 Every UID at or below the POK's last UID (under the same UIDVALIDITY) is
 committed here: such mail is deleted from the server (unless the POK keeps
 mail, or it was too large to download). Newer UIDs are handled in ascending
-order; the last UID moves in the same transaction as each stored message, and
-stops moving after a failure so that nothing unstored is ever deleted. When
-UIDVALIDITY changes the folder is read again and identities (Message-IDs)
-keep anything from being imported twice. Bodies are fetched with BODY.PEEK[]
+order, each message in its own transaction; the last UID moves up after each
+batch, to the last UID below which everything is committed, and stops
+moving at a failure so that nothing unstored is ever deleted. Mail stored
+by a run that died before moving the mark is found again by its identity
+(Message-ID, or the hash of its bytes) and not imported twice; the same
+holds when UIDVALIDITY changes and the folder is read again. Bodies are fetched with BODY.PEEK[]
 (flags untouched) in groups bounded by bytes, so memory does not grow with
 the mailbox.
 """
@@ -16,6 +18,7 @@ import ssl
 import time
 from dataclasses import dataclass, field
 
+from django.db.models.functions import Greatest
 from django.utils import timezone
 from imapclient.exceptions import IMAPClientError
 
@@ -115,6 +118,7 @@ class _Run:
     def __init__(self, client, pok, uidvalidity, report):
         self.client, self.pok, self.uidvalidity, self.report = client, pok, uidvalidity, report
         self.failed = False
+        self.committed_upto = 0  # every new UID up to this one is in the database
 
     def process(self, chunk: list[int]) -> list[int]:
         """Deals with a chunk of new UIDs; returns those found already stored (deletable)."""
@@ -125,18 +129,24 @@ class _Run:
         bodies: dict[int, bytes] = {}
         deletable = []
         for uid in chunk:
-            if uid not in heads:
-                continue  # expunged meanwhile by someone else
-            place = ServerPlace(uid, self.uidvalidity, advance=not self.failed)
             if uid in known:
-                deletable += self._already_here(place, known[uid])
+                deletable += self._already_here(ServerPlace(uid, self.uidvalidity), known[uid])
+            elif uid not in heads:
+                pass  # expunged meanwhile by someone else
             elif self._too_big(heads[uid]):
-                self._keep_on_server(place, heads[uid][b"RFC822.SIZE"])
+                self._keep_on_server(ServerPlace(uid, self.uidvalidity), heads[uid][b"RFC822.SIZE"])
             else:
                 if uid not in bodies:
                     bodies = self._fetch_bodies(downloads[downloads.index(uid):], heads)
-                self._store(place, bodies.pop(uid, None), absent=identities[uid])
+                self._store(uid, bodies.pop(uid, None), absent=identities[uid])
+            if not self.failed:
+                self.committed_upto = uid
+        self._move_mark()
         return deletable
+
+    def _move_mark(self) -> None:
+        if self.committed_upto:
+            Pok.objects.filter(pk=self.pok.pk).update(last_uid=Greatest("last_uid", self.committed_upto))
 
     def _known_identities(self, identities: dict[int, str]) -> dict[int, tuple[str, bool]]:
         """UID -> (Message-ID, stored copy too large to download) for the Message-IDs we already hold."""
@@ -151,7 +161,6 @@ class _Run:
 
     def _already_here(self, place: ServerPlace, stored: tuple[str, bool]) -> list[int]:
         self.report.duplicates += 1
-        storing.mark_seen(self.pok, place)
         message_id, stored_too_large = stored
         if stored_too_large:
             Message.objects.filter(pok=self.pok, message_id=message_id).update(
@@ -177,13 +186,13 @@ class _Run:
         fetched = self.client.fetch(group, ["BODY.PEEK[]"])
         return {uid: data.get(b"BODY[]") for uid, data in fetched.items()}
 
-    def _store(self, place: ServerPlace, raw: bytes | None, absent: str) -> None:
+    def _store(self, uid: int, raw: bytes | None, absent: str) -> None:
         if raw is None:
             return
         try:
-            outcome, message = storing.store_message(self.pok, raw, place, absent=absent)
+            outcome, message = storing.store_message(self.pok, raw, absent=absent)
         except Exception:  # noqa: BLE001 - one message must never stop the run; it stays on the server
-            log.exception("POK %s: could not store UID %s; it stays on the server for the next run", self.pok.pk, place.uid)
+            log.exception("POK %s: could not store UID %s; it stays on the server for the next run", self.pok.pk, uid)
             self.report.failed += 1
             self.failed = True
             return

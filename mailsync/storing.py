@@ -12,7 +12,6 @@ from dataclasses import dataclass
 
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
-from django.db.models.functions import Greatest
 from django.utils import timezone
 
 from mailsync.parsing import ParsedMessage, identity, parse_headers, parse_message
@@ -33,47 +32,36 @@ def is_known(pok: Pok, message_identity: str) -> bool:
 
 @dataclass
 class ServerPlace:
-    """Where a fetched message sits on the IMAP server."""
+    """Where a message left on the IMAP server sits."""
 
     uid: int
     uidvalidity: int
-    # Whether the POK's last UID may move up to this one (every lower new UID was dealt with).
-    advance: bool = True
 
 
-def store_message(pok: Pok, raw: bytes, place: ServerPlace | None = None, absent: str = "") -> tuple[str, Message | None]:
+def store_message(pok: Pok, raw: bytes, absent: str = "") -> tuple[str, Message | None]:
     """Parse and store `raw`; returns (NEW or DUPLICATE, the message).
 
     `absent` is an identity the caller has just looked up and not found, saving that query.
     """
     parsed = parse_message(raw)
-    return _store(pok, parsed, identity(parsed, raw), raw, place, too_large=False, size=len(raw), absent=absent)
+    return _store(pok, parsed, identity(parsed, raw), raw, None, size=len(raw), absent=absent)
 
 
 def store_too_large(pok: Pok, header_bytes: bytes, size: int, place: ServerPlace) -> tuple[str, Message | None]:
     """Record a message left on the server because of its size: headers only, marked."""
     parsed = parse_headers(header_bytes)
     message_identity = parsed.message_id or "sha256:" + hashlib.sha256(header_bytes).hexdigest()
-    return _store(pok, parsed, message_identity, header_bytes, place, too_large=True, size=size)
+    return _store(pok, parsed, message_identity, header_bytes, place, size=size)
 
 
-def mark_seen(pok: Pok, place: ServerPlace | None) -> None:
-    """Move the POK's last UID past a message that is dealt with (stored now or before)."""
-    if place is not None and place.advance:
-        Pok.objects.filter(pk=pok.pk).update(last_uid=Greatest("last_uid", place.uid))
-
-
-def _store(pok, parsed: ParsedMessage, message_identity, raw, place, too_large, size, absent=""):
+def _store(pok, parsed: ParsedMessage, message_identity, raw, kept_at, size, absent=""):
     if message_identity != absent and is_known(pok, message_identity):
-        mark_seen(pok, place)
         return DUPLICATE, None
     try:
         with transaction.atomic():
-            message = _save(pok, parsed, message_identity, raw, place if too_large else None, size)
-            mark_seen(pok, place)
+            message = _save(pok, parsed, message_identity, raw, kept_at, size)
     except IntegrityError:
         # Another process stored the same identity between our check and our insert.
-        mark_seen(pok, place)
         return DUPLICATE, None
     return NEW, message
 
@@ -81,15 +69,7 @@ def _store(pok, parsed: ParsedMessage, message_identity, raw, place, too_large, 
 def _save(pok, parsed: ParsedMessage, message_identity, raw, kept_at: ServerPlace | None, size) -> Message:
     references = [parsed.in_reply_to, *reversed(parsed.references)]
     where = route(pok, parsed.subject, parsed.from_address, references)
-    thread = where.thread
-    if thread is None:
-        thread = services.create_thread(
-            pok, parsed.subject, parsed.from_address, parsed.from_name, recipient=_addresses(parsed.to)
-        )
-        if parsed.is_auto_reply:
-            services.change_status(thread, Status.ARCHIVED)
     message = Message(
-        thread=thread,
         pok=pok,
         direction=Direction.INCOMING,
         message_id=message_identity,
@@ -113,13 +93,24 @@ def _save(pok, parsed: ParsedMessage, message_identity, raw, kept_at: ServerPlac
         imap_uid=kept_at.uid if kept_at else None,
         imap_uidvalidity=kept_at.uidvalidity if kept_at else None,
     )
+    message.thread = where.thread or _new_thread(pok, parsed, message)
     message.raw.save(f"{uuid.uuid4().hex}.eml", ContentFile(raw), save=False)
     message.save()
     Attachment.objects.bulk_create([_attachment(message, part) for part in parsed.attachments])
-    if not parsed.is_auto_reply and thread.status != Status.NEW:
-        services.change_status(thread, Status.NEW)
-    count_incoming(thread, message)
+    if where.thread is not None:
+        if not parsed.is_auto_reply and where.thread.status != Status.NEW:
+            services.change_status(where.thread, Status.NEW)
+        count_incoming(where.thread, message)
     return message
+
+
+def _new_thread(pok, parsed: ParsedMessage, first_mail: Message):
+    thread = services.create_thread(
+        pok, parsed.subject, parsed.from_address, parsed.from_name, recipient=first_mail.to, first_mail=first_mail
+    )
+    if parsed.is_auto_reply:
+        services.change_status(thread, Status.ARCHIVED)
+    return thread
 
 
 def _attachment(message: Message, part) -> Attachment:

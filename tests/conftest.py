@@ -177,3 +177,15 @@ def screenshots(tmp_path) -> Path:
     folder.mkdir(parents=True, exist_ok=True)
     return folder
 
+
+
+@pytest.fixture(autouse=True)
+def default_language():
+    """Each test starts in the default language: a request with another Accept-Language leaves its
+    language active in the thread (LocaleMiddleware does not reset it), which would leak into the next test."""
+    from django.conf import settings
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.deactivate()

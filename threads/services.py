@@ -26,13 +26,17 @@ class ActionRefused(Exception):
     """A thread action the rules do not allow; str() is the message for staff."""
 
 
-def create_thread(pok, subject, customer_email, customer_name="", actor=None, recipient="") -> Thread:
+def create_thread(pok, subject, customer_email, customer_name="", actor=None, recipient="", first_mail=None) -> Thread:
+    """A new thread; `first_mail` is the Message it starts with, counted at once (no update after)."""
     thread = Thread.objects.create(
         pok=pok,
         subject=subject[:500],
         customer_email=customer_email.lower(),
         customer_name=customer_name[:255],
         recipient=recipient[:500],
+        message_count=1 if first_mail else 0,
+        last_message_at=first_mail.date if first_mail else None,
+        has_problem=bool(first_mail and (first_mail.parse_problem or first_mail.too_large)),
     )
     ThreadEvent.objects.create(thread=thread, kind=EventKind.CREATED, new_value=thread.status, actor=actor)
     return thread
