@@ -1,6 +1,7 @@
 """Thread search and filters for the lists (issue 8).
 
-Full text over subjects and bodies: on PostgreSQL a text-search configuration
+Full text over subjects and what each message's writer wrote (quoted history is
+indexed once, in the message it comes from): on PostgreSQL a text-search configuration
 `crm_unaccent` (unaccent + simple) with a GIN index, so "zolc" finds "żółć";
 on SQLite a correct, slower scan with a Python unaccent function.
 """
@@ -19,7 +20,8 @@ from threads.models import Message
 
 WORD_RE = re.compile(r"\w+")
 MAX_WORDS = 8
-FTS_DOCUMENT = "subject || ' ' || body_text"
+# What the writer wrote, without the quoted history (indexed once, in the message it comes from).
+FTS_DOCUMENT = "subject || ' ' || reply_text"
 
 
 @dataclass

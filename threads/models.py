@@ -3,7 +3,10 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from pok.models import Language, Pok
-from threads.public_ids import new_unique_public_id
+from threads.public_ids import FreshIds
+
+
+FRESH_IDS = FreshIds()
 
 
 class Status(models.TextChoices):
@@ -60,7 +63,9 @@ class Thread(models.Model):
 
     def save(self, *args, **kwargs):
         if not self.public_id:
-            self.public_id = new_unique_public_id(lambda c: Thread.objects.filter(public_id=c).exists())
+            self.public_id = FRESH_IDS.take(
+                lambda ids: Thread.objects.filter(public_id__in=ids).values_list("public_id", flat=True)
+            )
         super().save(*args, **kwargs)
 
 

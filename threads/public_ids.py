@@ -13,13 +13,25 @@ def random_public_id() -> str:
     return "".join(secrets.choice(ALPHABET) for _ in range(LENGTH))
 
 
-def new_unique_public_id(exists) -> str:
-    """A random id for which `exists(id)` is false; the unique index backs this up under races."""
-    for _attempt in range(20):
-        candidate = random_public_id()
-        if not exists(candidate):
-            return candidate
-    raise RuntimeError("could not find a free thread id in 20 attempts")
+class FreshIds:
+    """Random ids checked for collisions in batches: one query per BATCH new threads, not one each.
+
+    `taken_among(candidates)` returns those already in use. An id handed out is unique when it was
+    checked; the unique index on the column backs this up against another process meanwhile.
+    """
+
+    BATCH = 200
+
+    def __init__(self):
+        self._ready: list[str] = []
+
+    def take(self, taken_among) -> str:
+        for _attempt in range(20):
+            if self._ready:
+                return self._ready.pop()
+            candidates = {random_public_id() for _ in range(self.BATCH)}
+            self._ready = sorted(candidates - set(taken_among(candidates)))
+        raise RuntimeError("could not find free thread ids in 20 batches")
 
 
 def tokens_in(subject: str) -> list[str]:

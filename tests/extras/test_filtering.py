@@ -69,7 +69,14 @@ def test_full_text_uses_the_gin_index_on_postgresql(threads):
         cursor.execute("SET enable_seqscan = off")
         cursor.execute(
             "EXPLAIN SELECT thread_id FROM threads_message "
-            "WHERE to_tsvector('crm_unaccent', subject || ' ' || body_text) @@ to_tsquery('crm_unaccent', 'paczka:*')"
+            "WHERE to_tsvector('crm_unaccent', subject || ' ' || reply_text) @@ to_tsquery('crm_unaccent', 'paczka:*')"
         )
         plan = " ".join(row[0] for row in cursor.fetchall())
     assert "message_full_text" in plan
+
+
+def test_quoted_history_does_not_match_the_reply(pok):
+    body = "Dziękuję.\n\nW dniu 23.11.2026 o 10:00, Sklep pisze:\n> Paczka nadana w Krakowie\n"
+    store_message(pok, mail(subject="Re: zamówienie", body=body))
+    assert found(ThreadQuery(text="krakowie")) == set()
+    assert found(ThreadQuery(text="dziekuje")) == {"Re: zamówienie"}

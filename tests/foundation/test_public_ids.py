@@ -17,14 +17,25 @@ def test_random_ids_have_the_format():
         assert re.fullmatch(r"[A-HJKMNP-Z2-9]{7}", public_ids.random_public_id())
 
 
-def test_collisions_are_retried():
-    taken = iter([True, True, False])
-    assert len(public_ids.new_unique_public_id(lambda candidate: next(taken))) == 7
+def test_ids_in_use_are_never_handed_out():
+    fresh = public_ids.FreshIds()
+    checks, in_use = [], set()
+
+    def taken_among(candidates):
+        checks.append(len(candidates))
+        taken = set(sorted(candidates)[::2])  # half of each batch is "in use"
+        in_use.update(taken)
+        return taken
+
+    handed_out = [fresh.take(taken_among) for _ in range(300)]
+    assert len(set(handed_out)) == 300
+    assert not set(handed_out) & in_use
+    assert len(checks) <= 4, "one check per batch, not per id"
 
 
 def test_gives_up_when_everything_is_taken():
     with pytest.raises(RuntimeError):
-        public_ids.new_unique_public_id(lambda candidate: True)
+        public_ids.FreshIds().take(lambda candidates: candidates)
 
 
 def test_tokens_are_found_anywhere_in_a_subject():

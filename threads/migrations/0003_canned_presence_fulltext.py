@@ -10,7 +10,7 @@ FULL_TEXT_SQL = [
     "DROP TEXT SEARCH CONFIGURATION IF EXISTS crm_unaccent",
     "CREATE TEXT SEARCH CONFIGURATION crm_unaccent (COPY = simple)",
     "ALTER TEXT SEARCH CONFIGURATION crm_unaccent ALTER MAPPING FOR hword, hword_part, word WITH unaccent, simple",
-    "CREATE INDEX message_full_text ON threads_message USING GIN (to_tsvector('crm_unaccent', subject || ' ' || body_text))",
+    "CREATE INDEX message_full_text ON threads_message USING GIN (to_tsvector('crm_unaccent', subject || ' ' || reply_text))",
 ]
 FULL_TEXT_REVERSE = [
     "DROP INDEX IF EXISTS message_full_text",
