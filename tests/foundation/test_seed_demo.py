@@ -49,3 +49,16 @@ def test_demo_data_is_realistic():
     assert ThreadEvent.objects.filter(kind="assigned").exists()
     for pok in Pok.objects.all():
         assert pok.staff.exists()
+
+
+def test_demo_customers_are_searchable():
+    from search.selectors import search_customers
+
+    call_command("seed_demo", customers=60, stdout=open("/dev/null", "w"))
+    found = search_customers("lodz kowalski").customers
+    assert [c.email for c in found] == ["jan.kowalski@example.com"]
+    call_command("seed_demo", customers=90, stdout=open("/dev/null", "w"))
+    assert search_customers("zazolc").customers
+    from search.models import CustomerIndexEntry
+
+    assert CustomerIndexEntry.objects.count() == 90

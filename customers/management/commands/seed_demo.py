@@ -3,6 +3,7 @@ import time
 from django.core.management.base import BaseCommand
 
 from customers.demo import seed_shop
+from search.indexing import reindex_customers
 
 
 class Command(BaseCommand):
@@ -18,6 +19,8 @@ class Command(BaseCommand):
         self.stdout.write(
             f"Shop: {added['customers']} customers, {added['addresses']} addresses, {added['orders']} orders added"
         )
+        indexed = reindex_customers(range(customers - added["customers"] + 1, customers + 1))
+        self.stdout.write(f"Search index: {indexed} customers indexed")
         if not no_helpdesk:
             from threads.demo import seed_helpdesk
 
