@@ -53,19 +53,30 @@ def fill_mailbox(dovecot, user, password, count) -> int:
     return total
 
 
+# Linux keeps a process's peak RSS across fork and exec (ru_maxrss would report this big benchmark
+# process for every child), so the child reports the high-water mark of its own memory, VmHWM.
+PEAK_REPORTER = """
+import atexit, runpy, sys
+def report():
+    peak = next(line for line in open("/proc/self/status") if line.startswith("VmHWM"))
+    print("PEAK_KIB", peak.split()[1])
+atexit.register(report)
+sys.argv = sys.argv[1:]
+runpy.run_path(sys.argv[0], run_name="__main__")
+"""
+
+
 def timed_run(args: list[str], env: dict) -> tuple[float, float, str]:
     """(wall seconds, peak RSS MiB, output) of one child process."""
     started = time.monotonic()
-    with tempfile.TemporaryFile("w+") as output:
-        process = subprocess.Popen([sys.executable, *args], env=env, cwd=ROOT, stdout=output, stderr=subprocess.STDOUT, text=True)
-        _pid, status, usage = os.wait4(process.pid, 0)
-        process.returncode = os.waitstatus_to_exitcode(status)
-        seconds = time.monotonic() - started
-        output.seek(0)
-        printed = output.read()
-    if process.returncode != 0:
-        raise SystemExit(f"{args} failed:\n{printed}")
-    return seconds, usage.ru_maxrss / 1024, printed
+    result = subprocess.run(
+        [sys.executable, "-c", PEAK_REPORTER, *args], env=env, cwd=ROOT, capture_output=True, text=True
+    )
+    seconds = time.monotonic() - started
+    if result.returncode != 0:
+        raise SystemExit(f"{args} failed:\n{result.stdout}\n{result.stderr}")
+    peak_kib = int(result.stdout.rsplit("PEAK_KIB", 1)[1].split()[0])
+    return seconds, peak_kib / 1024, result.stdout
 
 
 def naive_import(pok_id: int) -> None:
