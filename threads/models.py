@@ -15,6 +15,9 @@ class Status(models.TextChoices):
     ARCHIVED = "archived", _("archived")
 
 
+INBOX = models.Q(status__in=[Status.NEW, Status.WAITING])
+
+
 class Thread(models.Model):
     pok = models.ForeignKey(Pok, on_delete=models.PROTECT, related_name="threads", verbose_name=_("service point"))
     public_id = models.CharField(_("thread id"), max_length=7, unique=True, editable=False)
@@ -50,6 +53,17 @@ class Thread(models.Model):
             models.Index(fields=["pok", "status", "subject"], name="thread_pok_status_subject"),
             models.Index(fields=["pok", "status", "message_count"], name="thread_pok_status_count"),
             models.Index(fields=["pok", "status", "recipient"], name="thread_pok_status_recipient"),
+            # INBOX (new + waiting) sorted by a column: a partial index walks it in order and stops
+            # after one page, instead of sorting every open thread of the POK.
+            *(
+                models.Index(fields=["pok", *columns, "id"], name=f"thread_inbox_{name}", condition=INBOX)
+                for name, columns in (
+                    ("recipient", ["recipient"]),
+                    ("subject", ["subject"]),
+                    ("owner", ["owner"]),
+                    ("status", ["status", "message_count"]),
+                )
+            ),
             models.Index(fields=["customer_email", "last_message_at"], name="thread_email_last"),
             models.Index(fields=["owner", "status"], name="thread_owner_status"),
         ]
