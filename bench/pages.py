@@ -26,6 +26,8 @@ PROJECT_ROOT = Path(__file__).resolve().parent.parent
 if __name__ == "__main__":  # run as a file: make the project importable
     sys.path[0] = str(PROJECT_ROOT)
 
+from bench.database import django_on_postgresql  # noqa: E402
+
 TARGET_MS = 150
 WARM_UP = 3
 CUSTOMER_EMAIL = "jan.kowalski@example.com"  # customer 1 of the demo shop (with a guest checkout sharing it)
@@ -39,24 +41,8 @@ MAILBOX_ALIASES = ("bok@shop.example", "sklep@shop.example", "allegro@shop.examp
 
 def main() -> None:
     args = _arguments()
-    server = None
-    if args.database_url:
-        os.environ["DATABASE_URL"] = args.database_url
-    else:
-        from tests.servers.postgres import start_postgres
-
-        server = start_postgres()
-        os.environ["DATABASE_URL"] = server.create_database("bench_pages")
-        print(f"PostgreSQL started: {os.environ['DATABASE_URL']}")
-    try:
-        os.environ.setdefault("DJANGO_SETTINGS_MODULE", "crm.settings_test")
-        import django
-
-        django.setup()
+    with django_on_postgresql(args.database_url, "bench_pages"):
         run(args)
-    finally:
-        if server:
-            server.stop()
 
 
 def run(args) -> None:

@@ -11,7 +11,6 @@ Targets: index p95 < 50 ms, >= 20x faster than naive, every expected hit found.
 """
 
 import argparse
-import os
 import random
 import statistics
 import sys
@@ -23,6 +22,7 @@ PROJECT_ROOT = Path(__file__).resolve().parent.parent
 if __name__ == "__main__":  # run as a file: bench/ would shadow the search app
     sys.path[0] = str(PROJECT_ROOT)
 
+from bench.database import django_on_postgresql  # noqa: E402
 from search.normalize import digits, fold  # noqa: E402  (pure functions: no Django needed)
 
 QUERY_COUNT = 200
@@ -58,21 +58,8 @@ class Measurement:
 
 def main() -> None:
     args = _arguments()
-    server = None
-    if args.database_url:
-        os.environ["DATABASE_URL"] = args.database_url
-    else:
-        from tests.servers.postgres import start_postgres
-
-        server = start_postgres()
-        os.environ["DATABASE_URL"] = server.create_database("bench")
-        print(f"PostgreSQL started: {os.environ['DATABASE_URL']}")
-    try:
-        _setup_django()
+    with django_on_postgresql(args.database_url, "bench"):
         run(args.customers)
-    finally:
-        if server:
-            server.stop()
 
 
 def run(customers: int) -> None:
@@ -286,13 +273,6 @@ def _timed(label, action) -> float:
     seconds = time.monotonic() - started
     print(f"{label}: {seconds:.1f} s", flush=True)
     return seconds
-
-
-def _setup_django() -> None:
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "crm.settings_test")
-    import django
-
-    django.setup()
 
 
 def _arguments():
