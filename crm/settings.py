@@ -97,7 +97,6 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
 
 # Mail handling
-CRM_MAX_MESSAGE_BYTES = env.int("CRM_MAX_MESSAGE_BYTES", default=25 * 1024 * 1024)
 CRM_MAX_ATTACHMENT_BYTES = env.int("CRM_MAX_ATTACHMENT_BYTES", default=10 * 1024 * 1024)
 CRM_IMAP_TIMEOUT = env.int("CRM_IMAP_TIMEOUT", default=30)
 CRM_SMTP_TIMEOUT = env.int("CRM_SMTP_TIMEOUT", default=30)
@@ -133,17 +132,15 @@ CRM_IMPORT_RECENT_ORDER_DAYS = env.int("CRM_IMPORT_RECENT_ORDER_DAYS", default=1
 CRM_SYNC_INBOX_SCHEDULE = env.str("CRM_SYNC_INBOX_SCHEDULE", default="*/2 * * * *")
 CRONTAB_COMMAND_PREFIX = f"cd {BASE_DIR} &&"
 CRM_SEND_OUTBOX_SCHEDULE = env.str("CRM_SEND_OUTBOX_SCHEDULE", default="* * * * *")
+CRM_REINDEX_SCHEDULE = env.str("CRM_REINDEX_SCHEDULE", default="*/10 * * * *")
+# Each job runs its management command through pok.cron, which records the run for the cron panel.
 CRONJOBS = [
-    (CRM_SYNC_INBOX_SCHEDULE, "django.core.management.call_command", ["sync_inbox"]),
-    (CRM_SEND_OUTBOX_SCHEDULE, "django.core.management.call_command", ["send_outbox"]),
+    (CRM_SYNC_INBOX_SCHEDULE, "pok.cron.run_job", ["sync_inbox"]),
+    (CRM_SEND_OUTBOX_SCHEDULE, "pok.cron.run_job", ["send_outbox"]),
+    (CRM_REINDEX_SCHEDULE, "pok.cron.run_job", ["reindex_customers"]),
 ]
 if CRM_PRESTASHOP_DB_URL or CRM_PRESTASHOP_API_URL:
-    CRONJOBS.append((CRM_IMPORT_SCHEDULE, "django.core.management.call_command", ["import_prestashop"]))
-CRM_REINDEX_SCHEDULE = env.str("CRM_REINDEX_SCHEDULE", default="*/10 * * * *")
-CRONJOBS.append((CRM_REINDEX_SCHEDULE, "django.core.management.call_command", ["reindex_customers"]))
-
-# Cron panel (spec 4): CRONJOBS run through pok.cron, which records each run for the panel.
-CRONJOBS = [(schedule, "pok.cron.run_job", args) for schedule, _function, args in CRONJOBS]
+    CRONJOBS.append((CRM_IMPORT_SCHEDULE, "pok.cron.run_job", ["import_prestashop"]))
 CRONTAB_DJANGO_MANAGE_PATH = str(BASE_DIR / "manage.py")
 # URLs that run the same jobs, for hosting whose cron can only call a URL; protected by a long random token.
 CRM_CRON_URLS_ENABLED = config.boolean(env, "CRM_CRON_URLS_ENABLED", default=False)
