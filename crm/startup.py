@@ -5,6 +5,7 @@ import sys
 from django.core.exceptions import ImproperlyConfigured
 
 from crm.config import ConfigError
+from crm.errors import first_line
 
 
 def run_or_explain(run):
@@ -17,5 +18,4 @@ def run_or_explain(run):
     except ImproperlyConfigured as error:
         sys.exit(f"Configuration error: {error}")
     except OperationalError as error:
-        first_line = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
-        sys.exit(f"Database error (check DATABASE_URL and that the server is running): {first_line}")
+        sys.exit(f"Database error (check DATABASE_URL and that the server is running): {first_line(error)}")

@@ -22,11 +22,12 @@ from django.db.models.functions import Greatest
 from django.utils import timezone
 from imapclient.exceptions import IMAPClientError
 
+from crm.errors import first_line
 from mailsync import storing
 from mailsync.locks import pok_lock
 from mailsync.parsing import parse_headers
 from mailsync.storing import ServerPlace
-from pok.connections import ConnectionFailed, open_imap
+from pok.connections import ConnectionFailed, close_quietly, open_imap
 from pok.models import Pok
 from threads.models import Message
 
@@ -78,9 +79,9 @@ def sync_pok(pok: Pok, progress=None) -> SyncReport:
             try:
                 _sync_folder(client, pok, report, progress)
             except (IMAPClientError, OSError, ssl.SSLError) as error:
-                report.error = f"IMAP {pok.imap_host}: {_first_line(error)}"
+                report.error = f"IMAP {pok.imap_host}: {first_line(error)}"
             finally:
-                _logout(client)
+                close_quietly(client)
         report.seconds = time.monotonic() - started
         _record_outcome(pok, report)
     return report
@@ -235,14 +236,3 @@ def _record_outcome(pok: Pok, report: SyncReport) -> None:
     else:
         Pok.objects.filter(pk=pok.pk).update(last_sync_at=now, last_error="")
 
-
-def _logout(client) -> None:
-    try:
-        client.logout()
-    except Exception:  # noqa: BLE001 - the work is done; a failing goodbye changes nothing
-        pass
-
-
-def _first_line(error: Exception) -> str:
-    text = str(error).strip() or type(error).__name__
-    return text.splitlines()[0]

@@ -12,6 +12,7 @@ from django.conf import settings
 from django.utils.translation import gettext as _
 from imapclient.exceptions import IMAPClientError, LoginError
 
+from crm.errors import first_line
 from pok.models import Pok, Security
 
 
@@ -38,8 +39,7 @@ def _describe(error: Exception) -> str:
         return _("connection refused")
     if isinstance(error, socket.gaierror):
         return _("host name not found")
-    text = str(error).strip() or type(error).__name__
-    return text.splitlines()[0]
+    return first_line(error)
 
 
 def open_imap(pok: Pok) -> imapclient.IMAPClient:
@@ -83,20 +83,26 @@ def open_smtp(pok: Pok) -> smtplib.SMTP:
     return client
 
 
+def close_quietly(session) -> None:
+    """Say goodbye to an IMAP or SMTP session whose work is done: a failing goodbye changes nothing."""
+    goodbye = session.logout if hasattr(session, "logout") else session.quit
+    try:
+        goodbye()
+    except Exception:  # noqa: BLE001
+        pass
+
+
 def check_connections(pok: Pok) -> tuple[bool, str]:
     """Log in to both servers; whether both worked, and how it went in one line."""
     results = []
     all_ok = True
-    for label, opener, closer in (("IMAP", open_imap, "logout"), ("SMTP", open_smtp, "quit")):
+    for label, opener in (("IMAP", open_imap), ("SMTP", open_smtp)):
         try:
             session = opener(pok)
         except ConnectionFailed as error:
             results.append(f"{error}")
             all_ok = False
             continue
-        try:
-            getattr(session, closer)()
-        except Exception:  # the login worked; a failing goodbye does not matter
-            pass
+        close_quietly(session)
         results.append(_("%(protocol)s OK") % {"protocol": label})
     return all_ok, f"{pok.name}: " + "; ".join(results)

@@ -8,7 +8,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import translation
 
-from pok.connections import ConnectionFailed, open_smtp
+from pok.connections import ConnectionFailed, close_quietly, open_smtp
 
 log = logging.getLogger(__name__)
 
@@ -28,7 +28,7 @@ def notify_new_owner(thread, owner, actor) -> bool:
         try:
             client.sendmail(pok.from_address, [owner.email], mail.message().as_bytes())
         finally:
-            client.quit()
+            close_quietly(client)
     except (ConnectionFailed, OSError) as error:
         log.warning("hand-over notice for thread %s not sent to %s: %s", thread.public_id, owner.get_username(), error)
         return False

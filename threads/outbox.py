@@ -16,7 +16,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from pok.connections import ConnectionFailed, open_imap, open_smtp
+from pok.connections import ConnectionFailed, close_quietly, open_imap, open_smtp
 from threads.models import Delivery, Direction, Message
 from threads.counters import refresh_counters
 
@@ -92,7 +92,7 @@ def _send(message: Message) -> str:
     except OSError as error:
         return f"SMTP {pok.smtp_host}:{pok.smtp_port}: {error}"
     finally:
-        _quietly(client.quit)
+        close_quietly(client)
     return ""
 
 
@@ -115,7 +115,7 @@ def _copy_to_sent_folder(message: Message) -> None:
             with message.raw.open("rb") as stored:
                 client.append(message.pok.imap_sent_folder, stored.read(), flags=[b"\\Seen"])
         finally:
-            _quietly(client.logout)
+            close_quietly(client)
     except Exception as error:  # noqa: BLE001 - the mail went out; a missing Sent copy must not undo that
         log.warning("message %s sent, but not copied to the Sent folder: %s", message.pk, error)
 
@@ -140,10 +140,3 @@ def give_up_stale() -> int:
         next_attempt_at=None,
         last_error=_("Interrupted while sending: it may have been delivered. Check with the customer before retrying."),
     )
-
-
-def _quietly(call) -> None:
-    try:
-        call()
-    except Exception:  # noqa: BLE001 - closing a finished session
-        pass

@@ -23,6 +23,7 @@ from zoneinfo import ZoneInfo
 
 from django.db import DatabaseError, transaction
 
+from crm.errors import first_line
 from customers.importing.convert import Repaired, RowConverter, datetime_converter, shop_naive
 from customers.importing.errors import TableUnavailable
 from customers.importing.report import Report
@@ -124,7 +125,7 @@ class Importer:
             return 1
         except DatabaseError as error:
             self.report.stats[writer.label].skipped += 1
-            self.report.warning(writer.label, f"{writer.describe(values)}: not stored, {_first_line(error)}")
+            self.report.warning(writer.label, f"{writer.describe(values)}: not stored, {first_line(error)}")
             return 0
 
     def _note_changed_customers(self, spec: TableSpec, rows) -> None:
@@ -206,6 +207,3 @@ def _quiet(convert, value):
         return repaired.value
 
 
-def _first_line(error: Exception) -> str:
-    text = str(error).strip()
-    return text.splitlines()[0] if text else type(error).__name__
