@@ -208,42 +208,43 @@ def _reply_or_note(request, thread, form):
 @staff_required
 def change_status(request, public_id):
     thread = thread_or_404(request.user, public_id)
-    form = StatusForm(request.POST)
-    if form.is_valid():
-        _act(
-            request,
-            lambda: services.change_status(thread, form.cleaned_data["status"], actor=request.user),
-            _("Status changed."),
-        )
-    else:
-        messages.error(request, _("Unknown status."))
-    return _state_response(request, thread)
+    return _state_action(
+        request,
+        thread,
+        StatusForm(request.POST),
+        lambda data: services.change_status(thread, data["status"], actor=request.user),
+        _("Status changed."),
+        _("Unknown status."),
+    )
 
 
 @require_POST
 @staff_required
 def assign(request, public_id):
     thread = thread_or_404(request.user, public_id)
-    form = AssignForm(request.POST, pok=thread.pok)
-    if form.is_valid():
-        _act(
-            request,
-            lambda: services.assign_owner(thread, form.cleaned_data["owner"], actor=request.user),
-            _("Owner changed."),
-        )
-    else:
-        messages.error(request, _("Only staff of this service point can own its threads."))
-    return _state_response(request, thread)
+    return _state_action(
+        request,
+        thread,
+        AssignForm(request.POST, pok=thread.pok),
+        lambda data: services.assign_owner(thread, data["owner"], actor=request.user),
+        _("Owner changed."),
+        _("Only staff of this service point can own its threads."),
+    )
 
 
-def _act(request, action, done_message):
+def _state_action(request, thread, form, action, done_message, invalid_message):
+    """Run a status or owner change from a valid form, say how it went, answer with the state panel."""
+    if not form.is_valid():
+        messages.error(request, invalid_message)
+        return _state_response(request, thread)
     try:
-        changed = action()
+        changed = action(form.cleaned_data)
     except services.ActionRefused as refusal:
         messages.error(request, str(refusal))
     else:
         if changed:
             messages.success(request, done_message)
+    return _state_response(request, thread)
 
 
 def _state_response(request, thread):
