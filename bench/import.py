@@ -68,8 +68,13 @@ def fill_shop(server, database: str, customers: int, orders: int) -> None:
 
 
 def change_one_percent(server, database: str) -> None:
-    server.execute("UPDATE ps_customer SET firstname = 'Zmieniony', date_upd = NOW() WHERE id_customer % 100 = 0", database=database)
-    server.execute("UPDATE ps_orders SET current_state = 2, date_upd = NOW() WHERE id_order % 100 = 0", database=database)
+    server.execute(
+        "UPDATE ps_customer SET firstname = 'Zmieniony', date_upd = NOW() WHERE id_customer % 100 = 0",
+        database=database,
+    )
+    server.execute(
+        "UPDATE ps_orders SET current_state = 2, date_upd = NOW() WHERE id_order % 100 = 0", database=database
+    )
 
 
 def timed_import(*args: str) -> tuple[float, str]:

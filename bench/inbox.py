@@ -37,8 +37,12 @@ def build_mail(n: int, rng: random.Random) -> bytes:
     line = "Dzień dobry, chciałbym zapytać o status mojego zamówienia. Pozdrawiam, Klient.\n"
     message.set_content(line * rng.randint(10, 250))
     if n % 10 == 0:
-        message.add_attachment(rng.randbytes(rng.randint(50_000, 500_000)), maintype="application",
-                               subtype="pdf", filename=f"faktura-{n}.pdf")
+        message.add_attachment(
+            rng.randbytes(rng.randint(50_000, 500_000)),
+            maintype="application",
+            subtype="pdf",
+            filename=f"faktura-{n}.pdf",
+        )
     return message.as_bytes()
 
 
@@ -121,8 +125,14 @@ def measure(dovecot, database_url: str, media: str, count: int) -> dict:
     from pok.models import Pok
 
     pok = Pok.objects.create(
-        name=f"Bench {count}", imap_host=dovecot.host, imap_port=dovecot.imap_port, imap_security="none",
-        imap_user=user, imap_password=password, keep_on_server=True, smtp_host="127.0.0.1",
+        name=f"Bench {count}",
+        imap_host=dovecot.host,
+        imap_port=dovecot.imap_port,
+        imap_security="none",
+        imap_user=user,
+        imap_password=password,
+        keep_on_server=True,
+        smtp_host="127.0.0.1",
         from_address="bok@shop.example",
     )
     env = {**os.environ, "DATABASE_URL": database_url, "MEDIA_ROOT": media}
@@ -165,13 +175,17 @@ def report(small: dict, large: dict) -> None:
     first_s, first_mem, _ = large["first"]
     noop_s, noop_mem, _ = large["noop"]
     naive_s, naive_mem, _ = large["naive"]
-    print(f"mailbox: {count} messages, {large['megabytes']:.0f} MiB (a tenth with attachments), PostgreSQL, one process per run")
+    print(
+        f"mailbox: {count} messages, {large['megabytes']:.0f} MiB (a tenth with attachments), PostgreSQL, one process per run"
+    )
     print(f"first import (sync_inbox):   {first_s:7.2f} s  {count / first_s:7.1f} msg/s  peak {first_mem:6.1f} MiB")
     print(f"second run, nothing new:     {noop_s:7.2f} s                 peak {noop_mem:6.1f} MiB")
     print(f"naive (1 FETCH per message): {naive_s:7.2f} s  {count / naive_s:7.1f} msg/s  peak {naive_mem:6.1f} MiB")
     print(f"ratio naive / sync_inbox:    {naive_s / first_s:7.2f} x")
-    print(f"peak memory, first import of {small['count']} vs {count} messages: "
-          f"{small['first'][1]:.1f} MiB vs {first_mem:.1f} MiB")
+    print(
+        f"peak memory, first import of {small['count']} vs {count} messages: "
+        f"{small['first'][1]:.1f} MiB vs {first_mem:.1f} MiB"
+    )
 
 
 if __name__ == "__main__":

@@ -95,19 +95,37 @@ def _add_orders(count: int) -> None:
         id_order = first_id + n
         placed = NOW - timedelta(days=n, hours=rng.randint(0, 23))
         state = rng.choice((2, 3, 4, 4, 5, 5, 5, 6, 10))
-        orders.append(dict(
-            id_order=id_order, reference=f"BENCH{n:04d}", customer_id=1, id_cart=id_order, id_lang=1,
-            currency_id=1, carrier_id=2, address_delivery_id=1, address_invoice_id=1, current_state_id=state,
-            payment="BLIK", total_paid_tax_incl=Decimal(rng.randint(1000, 90000)) / 100, date_add=placed,
-            date_upd=placed,
-        ))
+        orders.append(
+            dict(
+                id_order=id_order,
+                reference=f"BENCH{n:04d}",
+                customer_id=1,
+                id_cart=id_order,
+                id_lang=1,
+                currency_id=1,
+                carrier_id=2,
+                address_delivery_id=1,
+                address_invoice_id=1,
+                current_state_id=state,
+                payment="BLIK",
+                total_paid_tax_incl=Decimal(rng.randint(1000, 90000)) / 100,
+                date_add=placed,
+                date_upd=placed,
+            )
+        )
         details += [
-            dict(order_id=id_order, product_name=f"Produkt {line}", product_quantity=1, id_order_detail=id_order * 10 + line)
+            dict(
+                order_id=id_order,
+                product_name=f"Produkt {line}",
+                product_quantity=1,
+                id_order_detail=id_order * 10 + line,
+            )
             for line in range(rng.randint(1, 6))
         ]
         tracking = f"{rng.randint(10**15, 10**16 - 1)}" if state in (4, 5) else ""
-        carriers.append(dict(id_order_carrier=id_order, order_id=id_order, carrier_id=2, tracking_number=tracking,
-                             date_add=placed))
+        carriers.append(
+            dict(id_order_carrier=id_order, order_id=id_order, carrier_id=2, tracking_number=tracking, date_add=placed)
+        )
     with transaction.atomic():
         insert_rows(Order, orders)
         insert_rows(OrderDetail, details)
@@ -124,8 +142,12 @@ def _seed_threads(count: int):
     from threads.models import Thread
 
     user = get_user_model().objects.create_superuser(BENCH_USER, "bench@example.com", "bench-password")
-    owners = [get_user_model().objects.create_user(f"staff{n}", is_staff=True, first_name=f"Staff {n}") for n in range(5)]
-    pok = Pok.objects.create(name="Sklep", from_address="bok@shop.example", imap_host="127.0.0.1", smtp_host="127.0.0.1")
+    owners = [
+        get_user_model().objects.create_user(f"staff{n}", is_staff=True, first_name=f"Staff {n}") for n in range(5)
+    ]
+    pok = Pok.objects.create(
+        name="Sklep", from_address="bok@shop.example", imap_host="127.0.0.1", smtp_host="127.0.0.1"
+    )
     PokStaff.objects.bulk_create([PokStaff(pok=pok, user=owner) for owner in owners])
     public_ids = _public_ids(count)
     rng = random.Random(7)
@@ -158,18 +180,41 @@ def _insert_threads(pok, owners, public_ids, start, rng) -> None:
         when = NOW - timedelta(minutes=n * 7 + rng.randint(0, 6))
         status = rng.choice((Status.NEW, Status.NEW, Status.WAITING, Status.ARCHIVED, Status.ARCHIVED)).value
         recipient = rng.choice(MAILBOX_ALIASES)
-        threads.append(dict(
-            id=n + 1, pok_id=pok.pk, public_id=public_id, subject=f"Zamówienie {n}: pytanie o dostawę",
-            customer_email=email, customer_name=f"Klient {n}", status=status, recipient=recipient,
-            owner_id=rng.choice(owners).pk if rng.random() < 0.6 else None, created_at=when,
-            last_message_at=when, message_count=1, has_problem=n % 97 == 0, has_failed_delivery=n % 113 == 0,
-        ))
-        messages.append(dict(
-            id=n + 1, thread_id=n + 1, pok_id=pok.pk, direction=Direction.INCOMING.value, message_id=f"<bench-{n}@example.pl>",
-            from_name=f"Klient {n}", from_address=email, to=recipient, date=when,
-            subject=f"Zamówienie {n}: pytanie o dostawę", body_text="Dzień dobry, kiedy wyślecie paczkę?\n" * 5,
-            reply_text="Dzień dobry, kiedy wyślecie paczkę?", created_at=when,
-        ))
+        threads.append(
+            dict(
+                id=n + 1,
+                pok_id=pok.pk,
+                public_id=public_id,
+                subject=f"Zamówienie {n}: pytanie o dostawę",
+                customer_email=email,
+                customer_name=f"Klient {n}",
+                status=status,
+                recipient=recipient,
+                owner_id=rng.choice(owners).pk if rng.random() < 0.6 else None,
+                created_at=when,
+                last_message_at=when,
+                message_count=1,
+                has_problem=n % 97 == 0,
+                has_failed_delivery=n % 113 == 0,
+            )
+        )
+        messages.append(
+            dict(
+                id=n + 1,
+                thread_id=n + 1,
+                pok_id=pok.pk,
+                direction=Direction.INCOMING.value,
+                message_id=f"<bench-{n}@example.pl>",
+                from_name=f"Klient {n}",
+                from_address=email,
+                to=recipient,
+                date=when,
+                subject=f"Zamówienie {n}: pytanie o dostawę",
+                body_text="Dzień dobry, kiedy wyślecie paczkę?\n" * 5,
+                reply_text="Dzień dobry, kiedy wyślecie paczkę?",
+                created_at=when,
+            )
+        )
     insert_rows(Thread, threads)
     insert_rows(Message, messages)
 
@@ -182,15 +227,23 @@ def _long_thread(thread, staff) -> None:
     for n in range(1, THREAD_MESSAGES):
         direction = (Direction.INCOMING, Direction.OUTGOING, Direction.NOTE)[n % 3]
         text = f"Wiadomość {n}: " + "Dzień dobry, proszę o informację w sprawie zamówienia. " * 8
-        messages.append(Message(
-            thread=thread, pok_id=thread.pok_id, direction=direction, from_name="Jan Kowalski",
-            from_address=CUSTOMER_EMAIL if direction == Direction.INCOMING else "bok@shop.example",
-            to="bok@shop.example", date=thread.last_message_at + timedelta(minutes=n),
-            subject=f"Re: {thread.subject} {thread.token}", body_text=text + "\n\n> cytat poprzedniej wiadomości\n" * 3,
-            body_html=f"<p>{text}</p><blockquote>cytat</blockquote>" if n % 2 else "", reply_text=text,
-            author=None if direction == Direction.INCOMING else staff,
-            delivery=Delivery.SENT if direction == Direction.OUTGOING else "",
-        ))
+        messages.append(
+            Message(
+                thread=thread,
+                pok_id=thread.pok_id,
+                direction=direction,
+                from_name="Jan Kowalski",
+                from_address=CUSTOMER_EMAIL if direction == Direction.INCOMING else "bok@shop.example",
+                to="bok@shop.example",
+                date=thread.last_message_at + timedelta(minutes=n),
+                subject=f"Re: {thread.subject} {thread.token}",
+                body_text=text + "\n\n> cytat poprzedniej wiadomości\n" * 3,
+                body_html=f"<p>{text}</p><blockquote>cytat</blockquote>" if n % 2 else "",
+                reply_text=text,
+                author=None if direction == Direction.INCOMING else staff,
+                delivery=Delivery.SENT if direction == Direction.OUTGOING else "",
+            )
+        )
     Message.objects.bulk_create(messages)
     thread.message_count = THREAD_MESSAGES
     thread.last_message_at = messages[-1].date
@@ -204,8 +257,10 @@ def _describe(pok) -> None:
 
     counts = dict(pok.threads.values_list("status").annotate(n=Count("id")).order_by())
     orders = Order.objects.filter(customer__email=CUSTOMER_EMAIL).count()
-    print(f"POK {pok.name}: {sum(counts.values()):,} threads ({', '.join(f'{k} {v:,}' for k, v in sorted(counts.items()))}); "
-          f"{CUSTOMER_EMAIL}: {orders} orders")
+    print(
+        f"POK {pok.name}: {sum(counts.values()):,} threads ({', '.join(f'{k} {v:,}' for k, v in sorted(counts.items()))}); "
+        f"{CUSTOMER_EMAIL}: {orders} orders"
+    )
 
 
 def _reset_sequences(app_label: str) -> None:
@@ -312,7 +367,8 @@ def _arguments():
     parser.add_argument("--orders", type=int, default=200, help="extra orders of the card's customer (default 200)")
     parser.add_argument("--repeat", type=int, default=15, help="timed requests per page (default 15)")
     parser.add_argument(
-        "--database-url", help="use this PostgreSQL database instead of a throwaway server (kept; a second run reuses its data)"
+        "--database-url",
+        help="use this PostgreSQL database instead of a throwaway server (kept; a second run reuses its data)",
     )
     return parser.parse_args()
 

@@ -29,8 +29,19 @@ QUERY_COUNT = 200
 WARM_UP_QUERIES = 10
 TARGETS_SEED = 6
 NAIVE_COLUMNS = (
-    "c.email", "c.firstname", "c.lastname", "c.company", "a.company", "a.address1", "a.address2",
-    "a.postcode", "a.city", "a.phone", "a.phone_mobile", "a.vat_number", "a.dni",
+    "c.email",
+    "c.firstname",
+    "c.lastname",
+    "c.company",
+    "a.company",
+    "a.address1",
+    "a.address2",
+    "a.postcode",
+    "a.city",
+    "a.phone",
+    "a.phone_mobile",
+    "a.vat_number",
+    "a.dni",
 )
 NAIVE_WHERE = "c.deleted = false AND (" + " OR ".join(f"{column} ILIKE %(pattern)s" for column in NAIVE_COLUMNS) + ")"
 NAIVE_FROM = "ps_customer c LEFT JOIN ps_address a ON a.id_customer = c.id_customer"
@@ -84,8 +95,19 @@ def run(customers: int) -> None:
 def bench_queries(customers: int) -> list[BenchQuery]:
     """200 fixed queries, each written from one seeded customer's real data."""
     rng = random.Random(TARGETS_SEED)
-    makers = [_lastname, _lastname_ascii, _full_name, _email_part, _whole_email, _phone, _phone_digits, _nip,
-              _city, _two_words, _street]
+    makers = [
+        _lastname,
+        _lastname_ascii,
+        _full_name,
+        _email_part,
+        _whole_email,
+        _phone,
+        _phone_digits,
+        _nip,
+        _city,
+        _two_words,
+        _street,
+    ]
     queries = []
     while len(queries) < QUERY_COUNT:
         customer, address = _customer_with_address(rng.randint(1, customers))
@@ -201,8 +223,10 @@ def _report_kinds(queries, index: Measurement, naive: Measurement) -> None:
     print("\nBy kind of query: expected hits found and p95 ms (index | naive), with an example")
     for kind in dict.fromkeys(query.kind for query in queries):
         picked = [n for n, query in enumerate(queries) if query.kind == kind]
-        cells = [f"{sum(m.found[n] for n in picked):3}/{len(picked)} {_p95([m.times[n] for n in picked]):8.1f}"
-                 for m in (index, naive)]
+        cells = [
+            f"{sum(m.found[n] for n in picked):3}/{len(picked)} {_p95([m.times[n] for n in picked]):8.1f}"
+            for m in (index, naive)
+        ]
         print(f"  {kind:34}{cells[0]}  | {cells[1]}   e.g. {queries[picked[0]].text!r}")
 
 

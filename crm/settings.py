@@ -166,7 +166,9 @@ try:
     if not all(re.compile(pattern).groups == 1 for pattern in CRM_MARKETPLACE_LOGIN_PATTERNS):
         raise ValueError("each pattern needs exactly one group (the login)")
 except (TypeError, ValueError, re.error) as error:
-    raise config.ConfigError(f"CRM_MARKETPLACE_LOGIN_PATTERNS must be a JSON list of regular expressions: {error}") from None
+    raise config.ConfigError(
+        f"CRM_MARKETPLACE_LOGIN_PATTERNS must be a JSON list of regular expressions: {error}"
+    ) from None
 # Carrier name "0" in PrestaShop means the shop's own name.
 CRM_SHOP_NAME = env.str("CRM_SHOP_NAME", default="")
 

@@ -144,7 +144,8 @@ def _customers(email: str):
         .order_by("id_customer")
         .prefetch_related(
             Prefetch(
-                "addresses", queryset=Address.objects.select_related("country", "state").order_by("id_address"),
+                "addresses",
+                queryset=Address.objects.select_related("country", "state").order_by("id_address"),
                 to_attr="all_addresses",
             ),
             Prefetch("all_addresses__country__names", queryset=names),
@@ -191,9 +192,7 @@ def _name_in(names, language: str) -> str:
 
 
 def _with_attachments():
-    return Message.objects.select_related("author").prefetch_related(
-        Prefetch("attachments", to_attr="all_attachments")
-    )
+    return Message.objects.select_related("author").prefetch_related(Prefetch("attachments", to_attr="all_attachments"))
 
 
 def _threads(email: str):

@@ -169,8 +169,11 @@ def erase(request):
         messages.success(
             request,
             _("Erased. Threads removed: %(threads)s, messages: %(messages)s, attachments: %(attachments)s.")
-            % {"threads": record.threads_removed, "messages": record.messages_removed,
-               "attachments": record.attachments_removed},
+            % {
+                "threads": record.threads_removed,
+                "messages": record.messages_removed,
+                "attachments": record.attachments_removed,
+            },
         )
         return redirect(person_url(email))
     return render(request, "customers/gdpr/erase.html", {"email": email, "form": form, "data": gdpr.collect(email)})

@@ -149,7 +149,9 @@ def _first_products(order_ids: list[int]) -> dict[int, list[OrderDetail]]:
 def _shipments(order_ids: list[int]) -> dict[int, OrderCarrier]:
     """Per order its newest carrier row, preferring one with a tracking number."""
     shipments = {}
-    for shipment in OrderCarrier.objects.filter(order_id__in=order_ids).select_related("carrier").order_by("id_order_carrier"):
+    for shipment in (
+        OrderCarrier.objects.filter(order_id__in=order_ids).select_related("carrier").order_by("id_order_carrier")
+    ):
         current = shipments.get(shipment.order_id)
         if current is None or shipment.tracking_number or not current.tracking_number:
             shipments[shipment.order_id] = shipment

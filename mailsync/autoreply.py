@@ -13,8 +13,7 @@ _REPLY_PREFIX = r"^\s*(?:(?:re|odp|aw|fw|fwd|pd|wg)\s*:\s*)*\[?\s*"
 # Words a customer may also start a subject with ("Nieobecność w domu...") count only when
 # they stand alone or are followed by what auto-responders put after them.
 _OUT_OF_OFFICE = re.compile(
-    _REPLY_PREFIX
-    + r"(?:automatyczna\s+odpowied[zź]|odpowied[zź]\s+automatyczna|auto-?\s?odpowied[zź]"
+    _REPLY_PREFIX + r"(?:automatyczna\s+odpowied[zź]|odpowied[zź]\s+automatyczna|auto-?\s?odpowied[zź]"
     r"|out\s+of\s+(?:the\s+)?office|auto[-\s]?reply|automatic\s+reply|auto[-\s]?response|autorespond"
     r"|automatische\s+antwort|r[ée]ponse\s+automatique|poza\s+biurem"
     r"|(?:nieobecno[sś][cć]|abwesenheit|absence)(?=\s*(?:$|[:\]\-–]|w\s+biurze|do\b|bis\b|until\b)))",

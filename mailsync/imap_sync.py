@@ -97,7 +97,7 @@ def _sync_folder(client, pok: Pok, report: SyncReport, progress) -> None:
     run = _Run(client, pok, uidvalidity, report)
     new_uids = [uid for uid in uids if uid > last_uid]
     for start in range(0, len(new_uids), HEADER_BATCH):
-        deletable += run.process(new_uids[start:start + HEADER_BATCH])
+        deletable += run.process(new_uids[start : start + HEADER_BATCH])
         if progress:
             progress(f"{pok.name}: {min(start + HEADER_BATCH, len(new_uids))}/{len(new_uids)} new messages")
     if not pok.keep_on_server:
@@ -138,7 +138,7 @@ class _Run:
                 self._keep_on_server(ServerPlace(uid, self.uidvalidity), heads[uid][b"RFC822.SIZE"])
             else:
                 if uid not in bodies:
-                    bodies = self._fetch_bodies(downloads[downloads.index(uid):], heads)
+                    bodies = self._fetch_bodies(downloads[downloads.index(uid) :], heads)
                 self._store(uid, bodies.pop(uid, None), absent=identities[uid])
             if not self.failed:
                 self.committed_upto = uid
@@ -152,8 +152,9 @@ class _Run:
     def _known_identities(self, identities: dict[int, str]) -> dict[int, tuple[str, bool]]:
         """UID -> (Message-ID, stored copy too large to download) for the Message-IDs we already hold."""
         stored = dict(
-            Message.objects.filter(pok=self.pok, message_id__in=[i for i in identities.values() if i])
-            .values_list("message_id", "too_large")
+            Message.objects.filter(pok=self.pok, message_id__in=[i for i in identities.values() if i]).values_list(
+                "message_id", "too_large"
+            )
         )
         return {uid: (i, stored[i]) for uid, i in identities.items() if i in stored}
 
@@ -220,7 +221,7 @@ def _delete(client, pok: Pok, uidvalidity: int, uids: list[int]) -> int:
     )
     doomed = [uid for uid in uids if uid not in kept]
     for start in range(0, len(doomed), DELETE_BATCH):
-        client.add_flags(doomed[start:start + DELETE_BATCH], [b"\\Deleted"], silent=True)
+        client.add_flags(doomed[start : start + DELETE_BATCH], [b"\\Deleted"], silent=True)
     if doomed:
         if client.has_capability("UIDPLUS"):
             client.uid_expunge(doomed)
@@ -235,4 +236,3 @@ def _record_outcome(pok: Pok, report: SyncReport) -> None:
         Pok.objects.filter(pk=pok.pk).update(last_sync_at=now, last_error=report.error, last_error_at=now)
     else:
         Pok.objects.filter(pk=pok.pk).update(last_sync_at=now, last_error="")
-

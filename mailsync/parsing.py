@@ -317,8 +317,7 @@ class _HtmlText(HTMLParser):
     """Text of HTML as a browser lays it out: blocks on their own lines, paragraphs apart."""
 
     _BLOCKS = frozenset(
-        "address article blockquote dd div dl dt footer h1 h2 h3 h4 h5 h6 header hr li ol pre section table tr ul"
-        .split()
+        "address article blockquote dd div dl dt footer h1 h2 h3 h4 h5 h6 header hr li ol pre section table tr ul".split()
     )
     _PARAGRAPHS = frozenset({"p"})
     _HIDDEN = frozenset({"script", "style", "head", "title", "template"})

@@ -78,4 +78,6 @@ def took_part(thread: Thread, address: str) -> bool:
         return False
     if address == thread.customer_email:
         return True
-    return thread.messages.filter(Q(from_address__iexact=address) | Q(to__icontains=address) | Q(cc__icontains=address)).exists()
+    return thread.messages.filter(
+        Q(from_address__iexact=address) | Q(to__icontains=address) | Q(cc__icontains=address)
+    ).exists()

@@ -17,7 +17,17 @@ class PokStaffInline(admin.TabularInline):
 @admin.register(Pok)
 class PokAdmin(admin.ModelAdmin):
     form = PokForm
-    list_display = ["id", "active", "name", "language", "imap_user", "smtp_user", "last_sync_at", "sync_error", "actions_column"]
+    list_display = [
+        "id",
+        "active",
+        "name",
+        "language",
+        "imap_user",
+        "smtp_user",
+        "last_sync_at",
+        "sync_error",
+        "actions_column",
+    ]
     list_display_links = ["name"]
     list_filter = ["active", "language"]
     search_fields = ["name", "imap_user", "smtp_user", "from_address"]
@@ -26,14 +36,38 @@ class PokAdmin(admin.ModelAdmin):
     readonly_fields = ["last_sync_at", "last_error", "last_error_at"]
     fieldsets = [
         (None, {"fields": ["active", "name", "language"]}),
-        (_("Receiving (IMAP)"), {"fields": [
-            "imap_host", "imap_port", "imap_security", "imap_verify_cert", "imap_user", "imap_password",
-            "imap_folder", "keep_on_server", "imap_sent_folder", "max_message_bytes",
-        ]}),
-        (_("Sending (SMTP)"), {"fields": [
-            "smtp_host", "smtp_port", "smtp_security", "smtp_verify_cert", "smtp_user", "smtp_password",
-            "from_address", "from_name",
-        ]}),
+        (
+            _("Receiving (IMAP)"),
+            {
+                "fields": [
+                    "imap_host",
+                    "imap_port",
+                    "imap_security",
+                    "imap_verify_cert",
+                    "imap_user",
+                    "imap_password",
+                    "imap_folder",
+                    "keep_on_server",
+                    "imap_sent_folder",
+                    "max_message_bytes",
+                ]
+            },
+        ),
+        (
+            _("Sending (SMTP)"),
+            {
+                "fields": [
+                    "smtp_host",
+                    "smtp_port",
+                    "smtp_security",
+                    "smtp_verify_cert",
+                    "smtp_user",
+                    "smtp_password",
+                    "from_address",
+                    "from_name",
+                ]
+            },
+        ),
         (_("Inbox processing"), {"fields": ["last_sync_at", "last_error", "last_error_at"]}),
     ]
 

@@ -87,7 +87,9 @@ def _run_recorded(name: str, via: str) -> CronRun:
 
 def _prune(name: str) -> None:
     runs = CronRun.objects.filter(job=name)
-    oldest_kept = runs.order_by("-started_at").values_list("started_at", flat=True)[RUNS_KEPT_PER_JOB - 1 : RUNS_KEPT_PER_JOB]
+    oldest_kept = runs.order_by("-started_at").values_list("started_at", flat=True)[
+        RUNS_KEPT_PER_JOB - 1 : RUNS_KEPT_PER_JOB
+    ]
     if oldest_kept:
         runs.filter(started_at__lt=oldest_kept[0]).delete()
 

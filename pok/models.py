@@ -39,14 +39,15 @@ class Pok(models.Model):
     imap_password = EncryptedSecretField(_("IMAP password"), blank=True, default="")
     imap_folder = models.CharField(_("IMAP folder"), max_length=255, default="INBOX")
     imap_sent_folder = models.CharField(
-        _("IMAP Sent folder"), max_length=255, blank=True, help_text=_("Store a copy of sent replies here; empty: do not.")
+        _("IMAP Sent folder"),
+        max_length=255,
+        blank=True,
+        help_text=_("Store a copy of sent replies here; empty: do not."),
     )
     keep_on_server = models.BooleanField(
         _("keep mail on the server"), default=False, help_text=_("Off: mail is deleted from the server once imported.")
     )
-    max_message_bytes = models.PositiveIntegerField(
-        _("largest message to download (bytes)"), default=25 * 1024 * 1024
-    )
+    max_message_bytes = models.PositiveIntegerField(_("largest message to download (bytes)"), default=25 * 1024 * 1024)
 
     smtp_host = models.CharField(_("SMTP host"), max_length=255, blank=True)
     smtp_port = port_field(_("SMTP port"), 465)
@@ -94,7 +95,10 @@ class PokStaff(models.Model):
 
     pok = models.ForeignKey(Pok, on_delete=models.CASCADE, related_name="memberships", verbose_name=_("service point"))
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="pok_memberships", verbose_name=_("staff member")
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="pok_memberships",
+        verbose_name=_("staff member"),
     )
 
     class Meta:

@@ -178,7 +178,6 @@ def screenshots(tmp_path) -> Path:
     return folder
 
 
-
 @pytest.fixture(autouse=True)
 def default_language():
     """Each test starts in the default language: a request with another Accept-Language leaves its

@@ -66,7 +66,9 @@ def compose(thread: Thread, text: str, recipient: str, files: list[OutgoingFile]
     mail.attach_alternative(html, "text/html")
     for file in files:
         mail.attach(file.filename, file.content, file.content_type)
-    return Composed(message_id, subject, mail.message().as_bytes(linesep="\r\n"), references[-1] if references else "", references)
+    return Composed(
+        message_id, subject, mail.message().as_bytes(linesep="\r\n"), references[-1] if references else "", references
+    )
 
 
 def _references(reply_to) -> list[str]:

@@ -82,8 +82,10 @@ def _full_text(threads: QuerySet, text: str) -> QuerySet:
         return threads
     if connection.vendor == "postgresql":
         tsquery = " & ".join(f"{word}:*" for word in words)
-        sql = (f"SELECT thread_id FROM threads_message "
-               f"WHERE to_tsvector('crm_unaccent', {FTS_DOCUMENT}) @@ to_tsquery('crm_unaccent', %s)")
+        sql = (
+            f"SELECT thread_id FROM threads_message "
+            f"WHERE to_tsvector('crm_unaccent', {FTS_DOCUMENT}) @@ to_tsquery('crm_unaccent', %s)"
+        )
         return threads.filter(pk__in=RawSQL(sql, [tsquery]))
     likes = " AND ".join(f"crm_unaccent({FTS_DOCUMENT}) LIKE %s" for _ in words)
     sql = f"SELECT thread_id FROM threads_message WHERE {likes}"

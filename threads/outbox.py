@@ -98,8 +98,10 @@ def _send(message: Message) -> str:
 
 def _smtp_error(error: smtplib.SMTPException) -> str:
     if isinstance(error, smtplib.SMTPRecipientsRefused):
-        refused = ", ".join(f"{address} ({code} {reason.decode(errors='replace')})"
-                            for address, (code, reason) in error.recipients.items())
+        refused = ", ".join(
+            f"{address} ({code} {reason.decode(errors='replace')})"
+            for address, (code, reason) in error.recipients.items()
+        )
         return _("recipient refused: %(refused)s") % {"refused": refused}
     if isinstance(error, smtplib.SMTPResponseException):
         return f"{error.smtp_code} {error.smtp_error.decode(errors='replace') if isinstance(error.smtp_error, bytes) else error.smtp_error}"
@@ -133,9 +135,7 @@ def retry(message: Message) -> bool:
 
 def give_up_stale() -> int:
     """Messages stuck in "sending" (the sender died) become failures that only a person may retry."""
-    return Message.objects.filter(
-        delivery=Delivery.SENDING, next_attempt_at__lt=timezone.now() - STALE_SENDING
-    ).update(
+    return Message.objects.filter(delivery=Delivery.SENDING, next_attempt_at__lt=timezone.now() - STALE_SENDING).update(
         delivery=Delivery.FAILED,
         next_attempt_at=None,
         last_error=_("Interrupted while sending: it may have been delivered. Check with the customer before retrying."),

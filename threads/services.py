@@ -49,7 +49,9 @@ def change_status(thread: Thread, status: str, actor=None) -> bool:
         raise ActionRefused(_("Unknown status: %(status)s") % {"status": status})
     if thread.status == status:
         return False
-    ThreadEvent.objects.create(thread=thread, kind=EventKind.STATUS, old_value=thread.status, new_value=status, actor=actor)
+    ThreadEvent.objects.create(
+        thread=thread, kind=EventKind.STATUS, old_value=thread.status, new_value=status, actor=actor
+    )
     thread.status = status
     Thread.objects.filter(pk=thread.pk).update(status=status)
     return True
@@ -111,11 +113,23 @@ def _queue_mail(thread: Thread, author, text: str, recipient: str, files, reply_
     composed = compose(thread, text, recipient, files, reply_to=reply_to)
     now = timezone.now()
     message = Message(
-        thread=thread, pok=thread.pok, direction=Direction.OUTGOING, message_id=composed.message_id,
-        in_reply_to=composed.in_reply_to, references=" ".join(composed.references),
-        from_name=thread.pok.from_name, from_address=thread.pok.from_address, to=recipient, date=now,
-        subject=composed.subject, body_text=text, reply_text=text, author=author, size=len(composed.raw),
-        delivery=Delivery.QUEUED, next_attempt_at=now,
+        thread=thread,
+        pok=thread.pok,
+        direction=Direction.OUTGOING,
+        message_id=composed.message_id,
+        in_reply_to=composed.in_reply_to,
+        references=" ".join(composed.references),
+        from_name=thread.pok.from_name,
+        from_address=thread.pok.from_address,
+        to=recipient,
+        date=now,
+        subject=composed.subject,
+        body_text=text,
+        reply_text=text,
+        author=author,
+        size=len(composed.raw),
+        delivery=Delivery.QUEUED,
+        next_attempt_at=now,
     )
     message.raw.save(f"{uuid.uuid4().hex}.eml", ContentFile(composed.raw), save=False)
     message.save()
@@ -145,8 +159,14 @@ def add_note(thread: Thread, author, text: str, files=()) -> Message:
     files = list(files)
     _check_files(files)
     message = Message.objects.create(
-        thread=thread, pok=thread.pok, direction=Direction.NOTE, date=timezone.now(), body_text=text,
-        reply_text=text, author=author, from_name=author.get_full_name() or author.get_username(),
+        thread=thread,
+        pok=thread.pok,
+        direction=Direction.NOTE,
+        date=timezone.now(),
+        body_text=text,
+        reply_text=text,
+        author=author,
+        from_name=author.get_full_name() or author.get_username(),
     )
     _save_files(message, files)
     return message
@@ -160,7 +180,9 @@ def start_thread(pok, author, recipient: str, subject: str, text: str, files=(),
     try:
         validate_email(recipient)
     except ValidationError:
-        raise ActionRefused(_("The recipient is not a valid e-mail address: %(value)s") % {"value": recipient}) from None
+        raise ActionRefused(
+            _("The recipient is not a valid e-mail address: %(value)s") % {"value": recipient}
+        ) from None
     if not subject.strip():
         raise ActionRefused(_("A new thread needs a subject."))
     _check_files(files)

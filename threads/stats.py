@@ -148,7 +148,10 @@ def report(user, date_from: date, date_to: date, pok_ids=None) -> Report:
         date_to=date_to,
         days=days,
         day_rows=_day_rows(days, names, received, answered, zone),
-        poks=[_pok_figures(pok_id, name, received, answered, first_responses, resolutions) for pok_id, name in names.items()],
+        poks=[
+            _pok_figures(pok_id, name, received, answered, first_responses, resolutions)
+            for pok_id, name in names.items()
+        ],
         total=_pok_figures(None, "", received, answered, first_responses, resolutions),
         staff=_staff_figures(received, answered, first_responses),
     )
@@ -160,7 +163,8 @@ def _customer_mail():
 
 def _received(pok_ids, start, end) -> list[_Received]:
     rows = (
-        _customer_mail().filter(thread__pok_id__in=pok_ids)
+        _customer_mail()
+        .filter(thread__pok_id__in=pok_ids)
         .values("thread_id", "thread__pok_id", "thread__owner_id")
         .annotate(first_in=Min("date"))
         .filter(first_in__gte=start, first_in__lt=end)

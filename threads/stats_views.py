@@ -164,8 +164,12 @@ def overview(request):
             pok_rows=[_pok_row(figures) for figures in [*report.poks, report.total]],
             day_totals=_day_totals(report),
             staff_rows=[
-                {"name": figures.name, "replies": figures.replies, "owned": figures.owned,
-                 "first_response": _times(figures.first_response)}
+                {
+                    "name": figures.name,
+                    "replies": figures.replies,
+                    "owned": figures.owned,
+                    "first_response": _times(figures.first_response),
+                }
                 for figures in report.staff
             ],
             charts=chart_data(report),
@@ -192,15 +196,29 @@ def _days_table(report: stats.Report) -> list[list]:
 
 def _poks_table(report: stats.Report) -> list[list]:
     header = [
-        _("Service point"), _("Received"), _("Answered"), _("Unanswered"),
-        _("First responses"), _("First response median (minutes)"), _("First response 90th percentile (minutes)"),
-        _("Resolved"), _("Resolution median (minutes)"), _("Resolution 90th percentile (minutes)"),
+        _("Service point"),
+        _("Received"),
+        _("Answered"),
+        _("Unanswered"),
+        _("First responses"),
+        _("First response median (minutes)"),
+        _("First response 90th percentile (minutes)"),
+        _("Resolved"),
+        _("Resolution median (minutes)"),
+        _("Resolution 90th percentile (minutes)"),
     ]
     rows = [
         [
-            figures.name or _("All selected service points"), figures.received, figures.answered, figures.unanswered,
-            figures.first_response.count, _minutes(figures.first_response.median), _minutes(figures.first_response.p90),
-            figures.resolution.count, _minutes(figures.resolution.median), _minutes(figures.resolution.p90),
+            figures.name or _("All selected service points"),
+            figures.received,
+            figures.answered,
+            figures.unanswered,
+            figures.first_response.count,
+            _minutes(figures.first_response.median),
+            _minutes(figures.first_response.p90),
+            figures.resolution.count,
+            _minutes(figures.resolution.median),
+            _minutes(figures.resolution.p90),
         ]
         for figures in [*report.poks, report.total]
     ]
@@ -209,12 +227,22 @@ def _poks_table(report: stats.Report) -> list[list]:
 
 def _staff_table(report: stats.Report) -> list[list]:
     header = [
-        _("Staff member"), _("User name"), _("Replies sent"), _("Threads owned"),
-        _("First responses"), _("First response median (minutes)"),
+        _("Staff member"),
+        _("User name"),
+        _("Replies sent"),
+        _("Threads owned"),
+        _("First responses"),
+        _("First response median (minutes)"),
     ]
     rows = [
-        [figures.name, figures.username, figures.replies, figures.owned,
-         figures.first_response.count, _minutes(figures.first_response.median)]
+        [
+            figures.name,
+            figures.username,
+            figures.replies,
+            figures.owned,
+            figures.first_response.count,
+            _minutes(figures.first_response.median),
+        ]
         for figures in report.staff
     ]
     return [header, *rows]

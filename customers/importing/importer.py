@@ -181,7 +181,9 @@ class _TableWriter:
         missing = sorted(self.expected - row.keys())
         if missing:
             names = ", ".join(missing)
-            self.report.warning(self.label, f"column(s) {names} missing in the shop (other PrestaShop version?): imported as empty")
+            self.report.warning(
+                self.label, f"column(s) {names} missing in the shop (other PrestaShop version?): imported as empty"
+            )
 
     def key(self, values: dict) -> tuple:
         return tuple(values[attname] for attname in self.spec.key_attnames)
@@ -205,5 +207,3 @@ def _quiet(convert, value):
         return convert(value)
     except Repaired as repaired:
         return repaired.value
-
-

@@ -99,7 +99,10 @@ class MySqlSource:
         if since is None:
             sql, params = f"SELECT id_order, date_upd FROM {orders}", []
         else:
-            sql, params = f"SELECT id_order, date_upd FROM {orders} WHERE date_upd >= %s OR date_add >= %s", [since, recent_since]
+            sql, params = (
+                f"SELECT id_order, date_upd FROM {orders} WHERE date_upd >= %s OR date_add >= %s",
+                [since, recent_since],
+            )
         return self._query("orders", sql + " ORDER BY date_upd, id_order", params)
 
     def children(self, spec: TableSpec, order_ids: list[int]) -> list[dict]:
@@ -122,7 +125,9 @@ class MySqlSource:
             )
             present = {name.decode() if isinstance(name, bytes) else name for (name,) in rows}
             if not present:
-                raise TableUnavailable(f"table {self.table(spec)} does not exist in the shop database (or no SELECT right)")
+                raise TableUnavailable(
+                    f"table {self.table(spec)} does not exist in the shop database (or no SELECT right)"
+                )
             missing_keys = [column for column in spec.key_columns if column not in present]
             if missing_keys:
                 raise TableUnavailable(f"table {self.table(spec)} has no {', '.join(missing_keys)} column")

@@ -19,7 +19,10 @@ def upsert(spec, rows: list[dict]) -> None:
     attnames = [field.attname for field in spec.fields]
     prepare = [_preparer(field, connection) for field in spec.fields]
     params = [
-        [value if convert is None else convert(value) for value, convert in zip((row[name] for name in attnames), prepare)]
+        [
+            value if convert is None else convert(value)
+            for value, convert in zip((row[name] for name in attnames), prepare)
+        ]
         for row in rows
     ]
     with connection.cursor() as cursor:
@@ -39,7 +42,9 @@ def _statement(spec, connection) -> str:
     row = "(" + ", ".join(["%s"] * len(spec.fields)) + ")"
     keys = ", ".join(quote(column) for column in spec.key_columns)
     updates = ", ".join(
-        f"{quote(field.column)} = EXCLUDED.{quote(field.column)}" for field in spec.fields if field.column not in spec.key_columns
+        f"{quote(field.column)} = EXCLUDED.{quote(field.column)}"
+        for field in spec.fields
+        if field.column not in spec.key_columns
     )
     return (
         f"INSERT INTO {quote(spec.model._meta.db_table)} ({columns}) VALUES {row} "

@@ -97,7 +97,9 @@ class WebserviceSource:
         try:
             response = self.session.get(url, params={"output_format": "JSON"} | params, timeout=TIMEOUT)
         except requests.RequestException as error:
-            raise SourceUnavailable(f"cannot reach the shop's Webservice at {url} ({URL_SETTING}): {type(error).__name__}") from None
+            raise SourceUnavailable(
+                f"cannot reach the shop's Webservice at {url} ({URL_SETTING}): {type(error).__name__}"
+            ) from None
         if response.status_code != 200:
             raise _status_error(resource, url, response)
         # Decode ourselves: broken UTF-8 becomes U+FFFD and is reported per row by the importer.
@@ -116,7 +118,9 @@ def _status_error(resource: str, url: str, response: requests.Response) -> Excep
         return TableUnavailable(f"{url} answered HTTP {response.status_code}{detail}: enable GET for this resource")
     if resource:
         return TableUnavailable(f"{url} answered HTTP {response.status_code}{detail}")
-    return SourceUnavailable(f"the shop's Webservice at {url} answered HTTP {response.status_code}{detail} ({URL_SETTING})")
+    return SourceUnavailable(
+        f"the shop's Webservice at {url} answered HTTP {response.status_code}{detail} ({URL_SETTING})"
+    )
 
 
 def _error_message(response: requests.Response) -> str:

@@ -45,8 +45,9 @@ def shared_email(settings):
         "account": account,
         "guest": guest,
         "shipped": make_order(account, reference="SHIPPEDAA", products=5, tracking="AB 12/34"),
-        "older": make_order(account, days=-10, reference="OLDERBBBB", products=2, tracking="",
-                            shipping_number="LEGACY-1"),
+        "older": make_order(
+            account, days=-10, reference="OLDERBBBB", products=2, tracking="", shipping_number="LEGACY-1"
+        ),
         "guest_order": make_order(guest, days=5, reference="GUESTCCCC", state=AWAITING_WIRE, total="99.90"),
     }
 
@@ -57,7 +58,11 @@ def test_account_and_guest_are_both_shown_with_their_orders(client, staff, share
     assert "guest checkout" in html and "account" in html
     for reference in ("SHIPPEDAA", "OLDERBBBB", "GUESTCCCC"):
         assert reference in html
-    account_part = html[html.index(f'id="customer-{shared_email["account"].pk}"'):html.index(f'id="customer-{shared_email["guest"].pk}"')]
+    account_part = html[
+        html.index(f'id="customer-{shared_email["account"].pk}"') : html.index(
+            f'id="customer-{shared_email["guest"].pk}"'
+        )
+    ]
     assert "SHIPPEDAA" in account_part and "GUESTCCCC" not in account_part
     # Newest first within a customer.
     assert account_part.index("SHIPPEDAA") < account_part.index("OLDERBBBB")
@@ -65,11 +70,11 @@ def test_account_and_guest_are_both_shown_with_their_orders(client, staff, share
 
 def test_products_show_the_first_three_and_how_many_more(client, staff, shared_email):
     html = card(client).content.decode()
-    order = html[html.index(f'id="order-{shared_email["shipped"].pk}"'):]
+    order = html[html.index(f'id="order-{shared_email["shipped"].pk}"') :]
     order = order[: order.index("</tr>")]
     assert "Produkt 1" in order and "Produkt 3" in order and "Produkt 4" not in order
     assert "+2 more" in order
-    older = html[html.index(f'id="order-{shared_email["older"].pk}"'):]
+    older = html[html.index(f'id="order-{shared_email["older"].pk}"') :]
     older = older[: older.index("</tr>")]
     assert "Produkt 2" in older and "more" not in older
 
@@ -104,14 +109,17 @@ def test_order_and_customer_link_to_the_shop_back_office(client, staff, shared_e
     html = card(client).content.decode()
     orders = links(html, "order-reference")
     shipped = shared_email["shipped"].pk
-    assert orders["SHIPPEDAA"] == f"https://shop.example/admin123/index.php?controller=AdminOrders&id_order={shipped}&vieworder"
+    assert (
+        orders["SHIPPEDAA"]
+        == f"https://shop.example/admin123/index.php?controller=AdminOrders&id_order={shipped}&vieworder"
+    )
     account = shared_email["account"].pk
     assert f"index.php?controller=AdminCustomers&amp;id_customer={account}&amp;viewcustomer" in html
 
 
 def test_delivery_address_and_carrier_panels(client, staff, shared_email):
     html = card(client, language="pl").content.decode()
-    address = html[html.index('class="delivery-address"'):]
+    address = html[html.index('class="delivery-address"') :]
     address = address[: address.index("</address>")]
     assert "ul. Piotrkowska 12" in address and "90-001 Łódź" in address and "Polska" in address
     assert "InPost Paczkomaty 24/7" in html
@@ -122,7 +130,7 @@ def test_carrier_named_0_is_the_shop_and_unsafe_patterns_give_no_link(client, st
     Carrier.objects.create(id_carrier=50, name="0", url="javascript:alert(1)//@")
     make_order(shared_email["guest"], days=7, reference="OWNCARRIE", carrier=50, tracking="777")
     html = card(client).content.decode()
-    row = html[html.index("OWNCARRIE"):]
+    row = html[html.index("OWNCARRIE") :]
     row = row[: row.index("</tr>")]
     assert "Sklep Gęś" in row and "777" in row
     assert "javascript:" not in html
@@ -165,10 +173,19 @@ def test_superuser_sees_threads_of_every_pok(client, pok, shared_email):
 
 def test_baselinker_buttons_for_emails_logins_and_names(client, staff, pok, settings):
     settings.CRM_BASELINKER_SEARCH_URL = "https://panel.baselinker.com/orders.php#search:{query}"
-    make_thread(pok, EMAIL, subject="Allegro: nowa wiadomość od użytkownika jan_k-1990 w sprawie oferty",
-                from_name="Jan Kowalski")
-    make_thread(pok, EMAIL, subject="Re: Kupujący: jan_k-1990", from_name="jan kowalski",
-                from_address="JAN.KOWALSKI@example.com")
+    make_thread(
+        pok,
+        EMAIL,
+        subject="Allegro: nowa wiadomość od użytkownika jan_k-1990 w sprawie oferty",
+        from_name="Jan Kowalski",
+    )
+    make_thread(
+        pok,
+        EMAIL,
+        subject="Re: Kupujący: jan_k-1990",
+        from_name="jan kowalski",
+        from_address="JAN.KOWALSKI@example.com",
+    )
     make_thread(pok, EMAIL, subject="Zwrot", from_name="Jan K. & Syn", from_address="jan@firma.example")
     html = card(client).content.decode()
     buttons = links(html, "baselinker-search")

@@ -101,7 +101,7 @@ def test_right_token_runs_the_job_and_the_panel_shows_it(client, superuser_clien
     assert (run.job, run.via, run.ok) == ("send_outbox", "url", True)
     assert run.finished_at >= run.started_at
     html = panel_html(superuser_client)
-    row = html[html.index('id="job-send_outbox"'):]
+    row = html[html.index('id="job-send_outbox"') :]
     row = row[: row.index("</tr>")]
     assert "OK" in row and "Outbox: sent 0, failed 0" in row and "(URL)" in row
     # The panel gives the URL to paste into the hosting's cron.
@@ -137,7 +137,7 @@ def test_failing_job_is_recorded_as_failed(client, urls_on, superuser_client):
     run = CronRun.objects.get(job="sync_inbox")
     assert run.ok is False and "Unreachable" in run.summary
     html = panel_html(superuser_client)
-    row = html[html.index('id="job-sync_inbox"'):]
+    row = html[html.index('id="job-sync_inbox"') :]
     assert "failed" in row[: row.index("</tr>")]
 
 
@@ -165,12 +165,20 @@ def test_crontab_run_records_the_run(run_manage):
 def manage_check(tmp_path, **env):
     environment = {k: v for k, v in os.environ.items() if not k.startswith("CRM_") and k != "DATABASE_URL"}
     environment.update(
-        DJANGO_SETTINGS_MODULE="crm.settings", DEBUG="true", CRM_LOCAL_SECRETS_FILE=str(tmp_path / "s"),
-        DATABASE_URL=f"sqlite:///{tmp_path / 'db.sqlite3'}", **env,
+        DJANGO_SETTINGS_MODULE="crm.settings",
+        DEBUG="true",
+        CRM_LOCAL_SECRETS_FILE=str(tmp_path / "s"),
+        DATABASE_URL=f"sqlite:///{tmp_path / 'db.sqlite3'}",
+        **env,
     )
     return subprocess.run(
-        [sys.executable, str(ROOT / "manage.py"), "check"], check=False, env=environment, cwd=tmp_path,
-        capture_output=True, text=True, timeout=60,
+        [sys.executable, str(ROOT / "manage.py"), "check"],
+        check=False,
+        env=environment,
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=60,
     )
 
 

@@ -13,10 +13,15 @@ def test_canned_reply_placeholders(pok):
     seed_shop(5)
     thread = services.create_thread(pok, "Paczka", "JAN.KOWALSKI@example.com", "Jan K.")
     reply = CannedReply.objects.create(
-        name="Status", language="pl", text="Dzień dobry {first_name}, sprawa {thread_id}, zamówienie {last_order}. {unknown}"
+        name="Status",
+        language="pl",
+        text="Dzień dobry {first_name}, sprawa {thread_id}, zamówienie {last_order}. {unknown}",
     )
     newest = Order.objects.filter(customer_id__in=[1, 2]).order_by("-date_add").first()
-    assert canned.fill(reply, thread) == f"Dzień dobry Jan, sprawa {thread.token}, zamówienie {newest.reference}. {{unknown}}"
+    assert (
+        canned.fill(reply, thread)
+        == f"Dzień dobry Jan, sprawa {thread.token}, zamówienie {newest.reference}. {{unknown}}"
+    )
     assert list(canned.available_for(thread)) == [reply]
     CannedReply.objects.create(name="EN", language="en", text="Hello")
     assert list(canned.available_for(thread)) == [reply]

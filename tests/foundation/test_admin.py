@@ -16,15 +16,29 @@ def admin_client(client, django_user_model):
 
 def pok_form_data(**overrides):
     data = {
-        "active": "on", "name": "BOK Sklep", "language": "pl",
-        "imap_host": "imap.example.com", "imap_port": "993", "imap_security": "ssl", "imap_verify_cert": "on",
-        "imap_user": "bok@example.com", "imap_password": "imap-pass", "imap_folder": "INBOX",
+        "active": "on",
+        "name": "BOK Sklep",
+        "language": "pl",
+        "imap_host": "imap.example.com",
+        "imap_port": "993",
+        "imap_security": "ssl",
+        "imap_verify_cert": "on",
+        "imap_user": "bok@example.com",
+        "imap_password": "imap-pass",
+        "imap_folder": "INBOX",
         "max_message_bytes": "26214400",
-        "smtp_host": "smtp.example.com", "smtp_port": "465", "smtp_security": "ssl", "smtp_verify_cert": "on",
-        "smtp_user": "bok@example.com", "smtp_password": "smtp-pass", "from_address": "bok@example.com",
+        "smtp_host": "smtp.example.com",
+        "smtp_port": "465",
+        "smtp_security": "ssl",
+        "smtp_verify_cert": "on",
+        "smtp_user": "bok@example.com",
+        "smtp_password": "smtp-pass",
+        "from_address": "bok@example.com",
         "from_name": "BOK",
-        "memberships-TOTAL_FORMS": "0", "memberships-INITIAL_FORMS": "0",
-        "memberships-MIN_NUM_FORMS": "0", "memberships-MAX_NUM_FORMS": "1000",
+        "memberships-TOTAL_FORMS": "0",
+        "memberships-INITIAL_FORMS": "0",
+        "memberships-MIN_NUM_FORMS": "0",
+        "memberships-MAX_NUM_FORMS": "1000",
     }
     data.update(overrides)
     return data

@@ -14,9 +14,17 @@ def live_pok(dovecot, smtp_auth_server, mailbox_user):
     name, password = mailbox_user
     smtp_user, smtp_password = smtp_auth_server.auth
     return make_pok(
-        name="Live", imap_host=dovecot.host, imap_port=dovecot.imap_port, imap_security="none", imap_user=name,
-        imap_password=password, smtp_host=smtp_auth_server.host, smtp_port=smtp_auth_server.port,
-        smtp_security="none", smtp_user=smtp_user, smtp_password=smtp_password,
+        name="Live",
+        imap_host=dovecot.host,
+        imap_port=dovecot.imap_port,
+        imap_security="none",
+        imap_user=name,
+        imap_password=password,
+        smtp_host=smtp_auth_server.host,
+        smtp_port=smtp_auth_server.port,
+        smtp_security="none",
+        smtp_user=smtp_user,
+        smtp_password=smtp_password,
     )
 
 

@@ -77,7 +77,7 @@ ESCAPES = {"n": "\n", "t": "\t", '"': '"', "\\": "\\"}
 
 def _unquote(line: str) -> str:
     body = line[line.index('"') + 1 : line.rindex('"')]
-    return re.sub(r'\\(.)', lambda match: ESCAPES[match.group(1)], body)
+    return re.sub(r"\\(.)", lambda match: ESCAPES[match.group(1)], body)
 
 
 def parse_po(text: str) -> list[dict]:

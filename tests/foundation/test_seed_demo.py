@@ -8,7 +8,19 @@ from threads.models import Attachment, Direction, Message, Status, Thread, Threa
 
 pytestmark = pytest.mark.django_db
 
-TABLES = [Customer, Address, Order, OrderDetail, OrderHistory, OrderCarrier, Pok, Thread, Message, ThreadEvent, Attachment]
+TABLES = [
+    Customer,
+    Address,
+    Order,
+    OrderDetail,
+    OrderHistory,
+    OrderCarrier,
+    Pok,
+    Thread,
+    Message,
+    ThreadEvent,
+    Attachment,
+]
 
 
 def counts():

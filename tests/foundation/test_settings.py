@@ -12,7 +12,11 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 def manage(tmp_path, *args, **env_overrides):
-    env = {key: value for key, value in os.environ.items() if key not in ("SECRET_KEY", "CRM_ENCRYPTION_KEY", "DATABASE_URL", "DEBUG")}
+    env = {
+        key: value
+        for key, value in os.environ.items()
+        if key not in ("SECRET_KEY", "CRM_ENCRYPTION_KEY", "DATABASE_URL", "DEBUG")
+    }
     env.update(
         DJANGO_SETTINGS_MODULE="crm.settings",
         CRM_LOCAL_SECRETS_FILE=str(tmp_path / "secrets.local"),
@@ -20,7 +24,12 @@ def manage(tmp_path, *args, **env_overrides):
     )
     env.update(env_overrides)
     return subprocess.run(
-        [sys.executable, str(ROOT / "manage.py"), *args], env=env, cwd=tmp_path, capture_output=True, text=True, timeout=60
+        [sys.executable, str(ROOT / "manage.py"), *args],
+        env=env,
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=60,
     )
 
 
@@ -44,8 +53,15 @@ def test_missing_encryption_key_with_debug_off(tmp_path):
 
 
 def test_invalid_encryption_key(tmp_path):
-    result = manage(tmp_path, "shell", "-c", "from crm.crypto import encrypt; encrypt('x')",
-                    DEBUG="false", SECRET_KEY="x" * 50, CRM_ENCRYPTION_KEY="not-a-key")
+    result = manage(
+        tmp_path,
+        "shell",
+        "-c",
+        "from crm.crypto import encrypt; encrypt('x')",
+        DEBUG="false",
+        SECRET_KEY="x" * 50,
+        CRM_ENCRYPTION_KEY="not-a-key",
+    )
     assert_one_line(result, "CRM_ENCRYPTION_KEY")
 
 

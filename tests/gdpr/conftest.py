@@ -57,36 +57,73 @@ def build_world() -> World:
     clerk = make_staff("clerk", pok)
     dpo = make_dpo("dpo")
 
-    first = incoming(pok, f"Jan Kowalski <{JAN}>", body="Gdzie jest moja paczka? Dzwońcie: 600 100 200",
-                     attachments=[("faktura-jan.pdf", PDF_BYTES, "application/pdf")])
+    first = incoming(
+        pok,
+        f"Jan Kowalski <{JAN}>",
+        body="Gdzie jest moja paczka? Dzwońcie: 600 100 200",
+        attachments=[("faktura-jan.pdf", PDF_BYTES, "application/pdf")],
+    )
     jan_thread = first.thread
     services.reply(jan_thread, clerk, "Paczka wyszła wczoraj.")
     services.add_note(jan_thread, clerk, "Klient prosił o kontakt po 16.")
 
     zofia_thread = incoming(pok, f"Zofia Zażółć <{ZOFIA}>", subject="Reklamacja").thread
-    jan_in_zofia = incoming(pok, f"Jan Kowalski <{JAN}>", subject=f"Re: [{zofia_thread.token}] Reklamacja",
-                            body="Piszę w sprawie Zofii.")
-    to_jan_in_zofia = Message.objects.create(
-        thread=zofia_thread, pok=pok, direction=Direction.OUTGOING, from_address=pok.from_address,
-        to=f"Jan Kowalski <{JAN}>", date=timezone.now(), subject="Odp: Reklamacja", body_text="Dziękujemy, Janie.",
+    jan_in_zofia = incoming(
+        pok, f"Jan Kowalski <{JAN}>", subject=f"Re: [{zofia_thread.token}] Reklamacja", body="Piszę w sprawie Zofii."
     )
-    cc_jan_in_zofia = incoming(pok, f"Zofia Zażółć <{ZOFIA}>", subject=f"Re: [{zofia_thread.token}] Reklamacja",
-                               headers={"Cc": f"Jan <{JAN}>, x.{JAN}"}, body="Przesyłam Janowi do wiadomości.")
+    to_jan_in_zofia = Message.objects.create(
+        thread=zofia_thread,
+        pok=pok,
+        direction=Direction.OUTGOING,
+        from_address=pok.from_address,
+        to=f"Jan Kowalski <{JAN}>",
+        date=timezone.now(),
+        subject="Odp: Reklamacja",
+        body_text="Dziękujemy, Janie.",
+    )
+    cc_jan_in_zofia = incoming(
+        pok,
+        f"Zofia Zażółć <{ZOFIA}>",
+        subject=f"Re: [{zofia_thread.token}] Reklamacja",
+        headers={"Cc": f"Jan <{JAN}>, x.{JAN}"},
+        body="Przesyłam Janowi do wiadomości.",
+    )
     # Only a look-alike address: not Jan's.
     incoming(pok, f"Ktoś <a{JAN}>", subject=f"Re: [{zofia_thread.token}] Reklamacja", body="Nie Jan.")
 
-    grzegorz_thread = incoming(pok, f"Grzegorz Gęś <{GRZEGORZ}>", subject="Faktura",
-                               attachments=[("faktura-g.pdf", PDF_BYTES, "application/pdf")]).thread
+    grzegorz_thread = incoming(
+        pok,
+        f"Grzegorz Gęś <{GRZEGORZ}>",
+        subject="Faktura",
+        attachments=[("faktura-g.pdf", PDF_BYTES, "application/pdf")],
+    ).thread
     # Started by staff for someone else, answered only by Jan: nothing in it is anyone else's.
     stray_thread = services.create_thread(pok, "Ankieta", "ankieta@example.net")
     incoming(pok, f"Jan Kowalski <{JAN}>", subject=f"Re: [{stray_thread.token}] Ankieta", body="Moja ankieta.")
 
-    Disclosure.objects.create(email=JAN, disclosed_on=timezone.localdate(), recipient="Kurier DPD Polska",
-                              scope="imię, nazwisko, adres dostawy", created_by=admin)
-    Disclosure.objects.create(email=ZOFIA, disclosed_on=timezone.localdate(), recipient="Biuro rachunkowe",
-                              scope="faktury")
-    return World(pok, admin, dpo, clerk, jan_thread, zofia_thread, grzegorz_thread, stray_thread,
-                  jan_in_zofia, to_jan_in_zofia, cc_jan_in_zofia)
+    Disclosure.objects.create(
+        email=JAN,
+        disclosed_on=timezone.localdate(),
+        recipient="Kurier DPD Polska",
+        scope="imię, nazwisko, adres dostawy",
+        created_by=admin,
+    )
+    Disclosure.objects.create(
+        email=ZOFIA, disclosed_on=timezone.localdate(), recipient="Biuro rachunkowe", scope="faktury"
+    )
+    return World(
+        pok,
+        admin,
+        dpo,
+        clerk,
+        jan_thread,
+        zofia_thread,
+        grzegorz_thread,
+        stray_thread,
+        jan_in_zofia,
+        to_jan_in_zofia,
+        cc_jan_in_zofia,
+    )
 
 
 @pytest.fixture

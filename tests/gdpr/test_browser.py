@@ -1,12 +1,10 @@
 """The personal-data page in Chromium: a superuser looks an address up and the page shows what is held.
 The screenshot is for the README (docs/screenshots with CRM_UPDATE_SCREENSHOTS=1)."""
 
-
 import pytest
 from django.urls import reverse
 
 from tests.gdpr.conftest import JAN, build_world
-
 
 
 @pytest.mark.browser

@@ -65,8 +65,12 @@ def _queries(email) -> int:
 def test_a_fixed_number_of_queries_whatever_the_size(world):
     before = _queries(JAN)
     for n in range(3):
-        thread = incoming(world.pok, f"Jan <{JAN}>", subject=f"Kolejne pytanie {n}",
-                          attachments=[(f"zdjecie{n}.jpg", b"\xff\xd8jpeg", "image/jpeg")]).thread
+        thread = incoming(
+            world.pok,
+            f"Jan <{JAN}>",
+            subject=f"Kolejne pytanie {n}",
+            attachments=[(f"zdjecie{n}.jpg", b"\xff\xd8jpeg", "image/jpeg")],
+        ).thread
         services.add_note(thread, world.clerk, f"notatka {n}")
     incoming(world.pok, f"Jan <{JAN}>", subject=f"Re: [{world.zofia_thread.token}] Reklamacja")
     assert _queries(JAN) == before == 14

@@ -89,8 +89,9 @@ def test_erasure_is_refused_to_everyone_but_superusers(world):
     for user in (world.dpo, world.clerk):
         client = client_for(user)
         client.get(reverse("overview"))
-        response = client.post(ERASE, {"email": JAN, "confirm_email": JAN,
-                                       "csrfmiddlewaretoken": client.cookies["csrftoken"].value})
+        response = client.post(
+            ERASE, {"email": JAN, "confirm_email": JAN, "csrfmiddlewaretoken": client.cookies["csrftoken"].value}
+        )
         assert response.status_code == 403 and b"CSRF" not in response.content
     assert Thread.objects.filter(pk=world.jan_thread.pk).exists()
     assert not Erasure.objects.exists()
@@ -107,7 +108,8 @@ def test_erasure_needs_the_csrf_token(world):
 def test_erasure_of_an_invalid_address_goes_back_to_the_page(world, method):
     client = client_for(world.admin)
     client.get(reverse("overview"))
-    response = getattr(client, method)(ERASE, {"email": "", "confirm_email": "",
-                                               "csrfmiddlewaretoken": client.cookies["csrftoken"].value})
+    response = getattr(client, method)(
+        ERASE, {"email": "", "confirm_email": "", "csrfmiddlewaretoken": client.cookies["csrftoken"].value}
+    )
     assert response.status_code == 302 and response["Location"] == reverse("gdpr:person")
     assert Thread.objects.count() == 4

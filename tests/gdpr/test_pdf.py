@@ -22,9 +22,21 @@ def test_the_report_is_a_pdf_with_everything_in_polish_letters(world):
     assert pdf.startswith(b"%PDF")
     text = pdf_text(pdf)
     reference = Order.objects.filter(customer_id=1).order_by("date_add").first().reference
-    for expected in (JAN, "Kowalski", "Gęś i Syn sp. z o.o.", "Łódź", "ul. Piotrkowska 12", reference,
-                     "Gdzie jest moja paczka?", "Paczka wyszła wczoraj.", "Klient prosił o kontakt po 16.",
-                     "faktura-jan.pdf", "Piszę w sprawie Zofii.", "Kurier DPD Polska", "Polska"):
+    for expected in (
+        JAN,
+        "Kowalski",
+        "Gęś i Syn sp. z o.o.",
+        "Łódź",
+        "ul. Piotrkowska 12",
+        reference,
+        "Gdzie jest moja paczka?",
+        "Paczka wyszła wczoraj.",
+        "Klient prosił o kontakt po 16.",
+        "faktura-jan.pdf",
+        "Piszę w sprawie Zofii.",
+        "Kurier DPD Polska",
+        "Polska",
+    ):
         assert expected in text, expected
 
 
@@ -39,4 +51,3 @@ def test_an_empty_report_still_renders(db):
     text = pdf_text(render_report(gdpr.collect("nobody@example.org"), "admin"))
     assert "nobody@example.org" in text
     assert "The shop holds no account with this e-mail address." in text
-

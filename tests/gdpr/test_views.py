@@ -32,8 +32,15 @@ def test_the_page_shows_what_is_held(world):
     response = client_for(world.admin).get(PERSON, {"email": "Jan.Kowalski@example.com"})
     assert response.status_code == 200
     page = response.content.decode()
-    for expected in ("Gęś i Syn sp. z o.o.", world.jan_thread.token, world.zofia_thread.token, "Kurier DPD Polska",
-                     reverse("gdpr:report"), reverse("gdpr:erase"), "Erase the account in PrestaShop"):
+    for expected in (
+        "Gęś i Syn sp. z o.o.",
+        world.jan_thread.token,
+        world.zofia_thread.token,
+        "Kurier DPD Polska",
+        reverse("gdpr:report"),
+        reverse("gdpr:erase"),
+        "Erase the account in PrestaShop",
+    ):
         assert expected in page, expected
     assert "Biuro rachunkowe" not in page
     assert world.grzegorz_thread.token not in page
@@ -87,20 +94,31 @@ def test_the_page_runs_a_fixed_number_of_queries(world):
     client = client_for(world.admin)
     before = _page_queries(client)
     for n in range(3):
-        thread = incoming(world.pok, f"Jan <{JAN}>", subject=f"Pytanie {n}",
-                          attachments=[(f"skan{n}.pdf", b"%PDF-1.4", "application/pdf")]).thread
+        thread = incoming(
+            world.pok,
+            f"Jan <{JAN}>",
+            subject=f"Pytanie {n}",
+            attachments=[(f"skan{n}.pdf", b"%PDF-1.4", "application/pdf")],
+        ).thread
         services.add_note(thread, world.clerk, f"notatka {n}")
-        Disclosure.objects.create(email=JAN, disclosed_on=datetime.date(2026, 1, n + 1), recipient=f"Firma {n}",
-                                  scope="adres")
+        Disclosure.objects.create(
+            email=JAN, disclosed_on=datetime.date(2026, 1, n + 1), recipient=f"Firma {n}", scope="adres"
+        )
     assert _page_queries(client) == before
 
 
 def test_disclosures_are_added_edited_and_deleted(world):
     client = client_for(world.dpo)
-    response = csrf_post(client, reverse("gdpr:disclosure_add"), {
-        "email": "JAN.kowalski@example.com", "disclosed_on": "2026-05-04", "recipient": "Policja, KMP Łódź",
-        "scope": "dane kontaktowe i historia zamówień",
-    })
+    response = csrf_post(
+        client,
+        reverse("gdpr:disclosure_add"),
+        {
+            "email": "JAN.kowalski@example.com",
+            "disclosed_on": "2026-05-04",
+            "recipient": "Policja, KMP Łódź",
+            "scope": "dane kontaktowe i historia zamówień",
+        },
+    )
     assert response.status_code == 302
     added = Disclosure.objects.get(recipient="Policja, KMP Łódź")
     assert (added.email, added.disclosed_on, added.created_by) == (JAN, datetime.date(2026, 5, 4), world.dpo)
@@ -111,7 +129,11 @@ def test_disclosures_are_added_edited_and_deleted(world):
     assert response.status_code == 302
     added.refresh_from_db()
     assert (added.disclosed_on, added.recipient, added.scope, added.email) == (
-        datetime.date(2026, 5, 5), "Prokuratura", "adres", JAN)
+        datetime.date(2026, 5, 5),
+        "Prokuratura",
+        "adres",
+        JAN,
+    )
 
     delete = reverse("gdpr:disclosure_delete", args=[added.pk])
     assert client.get(delete).status_code == 200
@@ -122,8 +144,11 @@ def test_disclosures_are_added_edited_and_deleted(world):
 
 
 def test_an_incomplete_disclosure_is_refused_with_the_errors_shown(world):
-    response = csrf_post(client_for(world.admin), reverse("gdpr:disclosure_add"),
-                         {"email": JAN, "disclosed_on": "", "recipient": "", "scope": "adres"})
+    response = csrf_post(
+        client_for(world.admin),
+        reverse("gdpr:disclosure_add"),
+        {"email": JAN, "disclosed_on": "", "recipient": "", "scope": "adres"},
+    )
     assert response.status_code == 400
     assert Disclosure.objects.filter(email=JAN).count() == 1
     assert "This field is required." in response.content.decode()
@@ -134,8 +159,10 @@ def test_disclosure_posts_need_the_csrf_token(world):
     disclosure = Disclosure.objects.get(email=JAN)
     posts = [
         (reverse("gdpr:disclosure_add"), {"email": JAN, "disclosed_on": "2026-05-04", "recipient": "X", "scope": "Y"}),
-        (reverse("gdpr:disclosure_edit", args=[disclosure.pk]),
-         {"disclosed_on": "2026-05-04", "recipient": "X", "scope": "Y"}),
+        (
+            reverse("gdpr:disclosure_edit", args=[disclosure.pk]),
+            {"disclosed_on": "2026-05-04", "recipient": "X", "scope": "Y"},
+        ),
         (reverse("gdpr:disclosure_delete", args=[disclosure.pk]), {}),
     ]
     for url, data in posts:
@@ -154,4 +181,3 @@ def test_staff_without_the_permission_cannot_touch_the_log(world):
     response = client.post(reverse("gdpr:disclosure_delete", args=[disclosure.pk]), {"csrfmiddlewaretoken": token})
     assert response.status_code == 403 and b"CSRF" not in response.content
     assert Disclosure.objects.filter(pk=disclosure.pk).exists()
-

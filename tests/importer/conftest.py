@@ -31,7 +31,9 @@ def make_shop(mariadb: MariaDBServer, prefix: str = "ps_", skip: tuple = ()) -> 
     url = mariadb.create_database(database)
     create_tables(mariadb, database, prefix, skip)
     # A shop restored from a dump with the wrong character set: this column holds raw, broken bytes.
-    mariadb.execute(f"ALTER TABLE {prefix}customer MODIFY lastname varchar(255) CHARACTER SET latin1 NOT NULL", database=database)
+    mariadb.execute(
+        f"ALTER TABLE {prefix}customer MODIFY lastname varchar(255) CHARACTER SET latin1 NOT NULL", database=database
+    )
     rows = shop_rows()
     with mariadb.connect(database) as connection:
         for table, table_rows in rows.items():

@@ -42,7 +42,9 @@ class FakeWebservice:
         resource = path.removeprefix("/api").strip("/")
         self.requests.append((resource, query))
         if self._key(query, authorization) != self.key:
-            return 401, _errors((20, "Authentification key is not active"), (21, "No permission for this authentication key"))
+            return 401, _errors(
+                (20, "Authentification key is not active"), (21, "No permission for this authentication key")
+            )
         if not resource:
             return 200, json.dumps({"api": {name: {} for name in sorted(self.allowed)}}).encode()
         if resource not in self.allowed:
@@ -114,7 +116,9 @@ def _sorted(items: list[dict], sort: str, dates_allowed: bool) -> list[dict]:
         if field in DATE_FIELDS and not dates_allowed:
             raise ValueError(f"Unable to filter by this field: {field}")
         numeric = field == "id" or field.startswith("id_")
-        items = sorted(items, key=lambda item: int(item[field]) if numeric else str(item[field]), reverse=direction == "DESC")
+        items = sorted(
+            items, key=lambda item: int(item[field]) if numeric else str(item[field]), reverse=direction == "DESC"
+        )
     return items
 
 

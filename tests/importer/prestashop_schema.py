@@ -342,4 +342,3 @@ def insert_rows(connection, table: str, rows: list[dict]) -> None:
             columns = ", ".join(f"`{column}`" for column in row)
             placeholders = ", ".join(["%s"] * len(row))
             cursor.execute(f"INSERT INTO `{table}` ({columns}) VALUES ({placeholders})", list(row.values()))
-

@@ -16,9 +16,15 @@ def convert(table: str, row: dict):
 
 
 def test_mysql_and_webservice_values_give_the_same_order_values():
-    typed = {"id_order": 7, "total_paid_tax_incl": decimal.Decimal("12.500000"), "valid": 1,
-             "date_add": datetime.datetime(2026, 3, 29, 2, 30), "date_upd": datetime.datetime(2026, 3, 29, 3, 0),
-             "invoice_date": "0000-00-00 00:00:00", "reference": b"XKBKNABJK"}
+    typed = {
+        "id_order": 7,
+        "total_paid_tax_incl": decimal.Decimal("12.500000"),
+        "valid": 1,
+        "date_add": datetime.datetime(2026, 3, 29, 2, 30),
+        "date_upd": datetime.datetime(2026, 3, 29, 3, 0),
+        "invoice_date": "0000-00-00 00:00:00",
+        "reference": b"XKBKNABJK",
+    }
     strings = {key: value.decode() if isinstance(value, bytes) else str(value) for key, value in typed.items()}
     from_mysql, problems_mysql = convert("orders", typed)
     from_api, problems_api = convert("orders", strings)
@@ -30,10 +36,18 @@ def test_mysql_and_webservice_values_give_the_same_order_values():
 
 
 def test_repaired_values_are_kept_and_reported():
-    obj, problems = convert("customer", {
-        "id_customer": 3, "lastname": b"Kowal\xc5", "siret": "123456789012345678", "firstname": b"Jan\x00",
-        "id_lang": "abc", "date_add": b"0000-00-00 00:00:00", "date_upd": "0000-00-00 00:00:00",
-    })
+    obj, problems = convert(
+        "customer",
+        {
+            "id_customer": 3,
+            "lastname": b"Kowal\xc5",
+            "siret": "123456789012345678",
+            "firstname": b"Jan\x00",
+            "id_lang": "abc",
+            "date_add": b"0000-00-00 00:00:00",
+            "date_upd": "0000-00-00 00:00:00",
+        },
+    )
     assert obj["lastname"] == "Kowal\ufffd" and problems["lastname"].startswith("broken UTF-8")
     assert obj["siret"] == "12345678901234" and problems["siret"] == "longer than 14 characters, cut"
     assert obj["firstname"] == "Jan" and problems["firstname"] == "NUL characters removed"

@@ -71,10 +71,25 @@ def test_incremental_run_reads_changes_and_full_run_removes_deleted_rows(shop, i
     shop.execute("UPDATE ps_customer SET firstname = 'Janek', date_upd = %s WHERE id_customer = 2", [ago(10, 5)])
     rows["customer"][1].update(firstname="Janek", date_upd=ago(10, 5))
     new_customer = customer(5, "Ewa", "Zielinska", "ewa@example.pl", date_add=ago(0), date_upd=ago(0))
-    new_order = order(5, "NEWORDER1", 5, carrier=2, address=1, state=2, date_add=ago(0), date_upd=ago(0),
-                      invoice_date=ZERO, delivery_date=ZERO, total="99.000000")
-    new_rows = {"customer": new_customer, "orders": new_order, "order_detail": detail(6, 5, 14, "Dzbanek", "JUG", 1, "99.000000"),
-                "order_carrier": order_carrier(5, 5, 2, "", ago(0))}
+    new_order = order(
+        5,
+        "NEWORDER1",
+        5,
+        carrier=2,
+        address=1,
+        state=2,
+        date_add=ago(0),
+        date_upd=ago(0),
+        invoice_date=ZERO,
+        delivery_date=ZERO,
+        total="99.000000",
+    )
+    new_rows = {
+        "customer": new_customer,
+        "orders": new_order,
+        "order_detail": detail(6, 5, 14, "Dzbanek", "JUG", 1, "99.000000"),
+        "order_carrier": order_carrier(5, 5, 2, "", ago(0)),
+    }
     for table, row in new_rows.items():
         insert(shop, table, row)
         rows[table].append(row)
@@ -93,7 +108,9 @@ def test_incremental_run_reads_changes_and_full_run_removes_deleted_rows(shop, i
     assert Customer.objects.get(pk=2).firstname == "Janek"
     assert Customer.objects.filter(pk=5).exists() and OrderDetail.objects.filter(order_id=5).count() == 1
     assert OrderCarrier.objects.get(pk=1).tracking_number == "INPOST123"
-    assert OrderCarrier.objects.get(pk=2).tracking_number == "OLD123"  # old order, date_upd untouched: a known blind spot
+    assert (
+        OrderCarrier.objects.get(pk=2).tracking_number == "OLD123"
+    )  # old order, date_upd untouched: a known blind spot
     # Deletions wait for --full:
     assert Customer.objects.filter(pk=4).exists()
     assert Address.objects.filter(pk=5).exists() and OrderDetail.objects.filter(pk=2).exists()
@@ -103,7 +120,11 @@ def test_incremental_run_reads_changes_and_full_run_removes_deleted_rows(shop, i
     run_import(import_settings, shop.url, "--full")
 
     rows["order_carrier"][1]["tracking_number"] = "NEW456"
-    for table, key_column, key in (("customer", "id_customer", 4), ("address", "id_address", 5), ("order_detail", "id_order_detail", 2)):
+    for table, key_column, key in (
+        ("customer", "id_customer", 4),
+        ("address", "id_address", 5),
+        ("order_detail", "id_order_detail", 2),
+    ):
         rows[table] = [row for row in rows[table] if row[key_column] != key]
     assert mirror_content() == expected_after_repairs(rows)
 

@@ -66,13 +66,17 @@ def test_incremental_import_asks_for_changed_rows_and_full_import_drops_deleted_
     run_import(import_settings, webservice)
     webservice.requests.clear()
     rows["customer"][0].update(email="jan@example.pl", date_upd=ago(0))
-    rows["order_history"].append({"id_order_history": 6, "id_employee": 2, "id_order": 1, "id_order_state": 2, "date_add": ago(0)})
+    rows["order_history"].append(
+        {"id_order_history": 6, "id_employee": 2, "id_order": 1, "id_order_state": 2, "date_add": ago(0)}
+    )
     webservice.resources.update(webservice_resources(rows))
 
     run_import(import_settings, webservice)
 
     customer_queries = [query for name, query in webservice.requests if name == "customers"]
-    assert all(query["date"] == "1" and query["filter[date_upd]"].startswith(f"[{ago(10, 10)}") for query in customer_queries)
+    assert all(
+        query["date"] == "1" and query["filter[date_upd]"].startswith(f"[{ago(10, 10)}") for query in customer_queries
+    )
     assert Customer.objects.get(pk=1).email == "jan@example.pl"
     assert OrderHistory.objects.filter(order_id=1).count() == 3  # order 1 is recent: its history is re-read
 
@@ -103,11 +107,13 @@ def test_resource_without_permission_is_reported_and_the_rest_imported(rows, imp
         out, err = run_import(import_settings, fake, fails_with="1 table")
     finally:
         fake.stop()
-    assert 'ERROR resource order_histories: ' in err and 'Resource of type "order_histories" is not allowed' in err
+    assert "ERROR resource order_histories: " in err and 'Resource of type "order_histories" is not allowed' in err
     assert Customer.objects.count() == 4 and OrderDetail.objects.count() == 5
     assert not OrderHistory.objects.exists()
 
 
 def test_unreachable_webservice_names_the_setting(import_settings):
-    with pytest.raises(CommandError, match="cannot reach the shop's Webservice at http://127.0.0.1:1/api/ .CRM_PRESTASHOP_API_URL"):
+    with pytest.raises(
+        CommandError, match="cannot reach the shop's Webservice at http://127.0.0.1:1/api/ .CRM_PRESTASHOP_API_URL"
+    ):
         run_import(import_settings, "http://127.0.0.1:1/api")

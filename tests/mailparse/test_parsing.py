@@ -272,10 +272,12 @@ BROKEN = {
     "missing-header-separator.eml": (False, lambda p: p.subject == "Test" and "Dzien dobry" in p.text),
     "dsn-bounce.eml": (
         False,
-        lambda p: p.is_bounce
-        and p.is_auto_reply
-        and "could not" in p.text
-        and [a.filename for a in p.attachments] == ["delivery-status.txt", "Re: Zamowienie #AB12CD3.eml"],
+        lambda p: (
+            p.is_bounce
+            and p.is_auto_reply
+            and "could not" in p.text
+            and [a.filename for a in p.attachments] == ["delivery-status.txt", "Re: Zamowienie #AB12CD3.eml"]
+        ),
     ),
     "out-of-office.eml": (
         False,

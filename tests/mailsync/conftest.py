@@ -8,8 +8,13 @@ def imap_pok(db, dovecot, mailbox_user):
     """A POK reading a fresh Dovecot mailbox over plain IMAP."""
     name, password = mailbox_user
     return make_pok(
-        name=f"POK {name}", imap_host=dovecot.host, imap_port=dovecot.imap_port, imap_security="none",
-        imap_user=name, imap_password=password, from_address=f"{name}@example.test",
+        name=f"POK {name}",
+        imap_host=dovecot.host,
+        imap_port=dovecot.imap_port,
+        imap_security="none",
+        imap_user=name,
+        imap_password=password,
+        from_address=f"{name}@example.test",
     )
 
 

@@ -6,8 +6,18 @@ from email.utils import format_datetime, make_msgid
 from django.utils import timezone
 
 
-def mail(subject="Pytanie", body="Dzień dobry", sender="Jan Kowalski <jan@example.pl>", to="bok@shop.example",
-         message_id=None, in_reply_to=None, references=None, headers=None, attachments=(), when=None) -> bytes:
+def mail(
+    subject="Pytanie",
+    body="Dzień dobry",
+    sender="Jan Kowalski <jan@example.pl>",
+    to="bok@shop.example",
+    message_id=None,
+    in_reply_to=None,
+    references=None,
+    headers=None,
+    attachments=(),
+    when=None,
+) -> bytes:
     message = EmailMessage()
     message["From"] = sender
     message["To"] = to

@@ -71,8 +71,14 @@ def test_two_runs_at_once_import_once(imap_pok, server, spawn_manage):
 
 def test_command_prints_a_summary_per_pok_and_fails_after_trying_all(imap_pok, server, dovecot, run_manage):
     fill(server, 3)
-    make_pok(name="Broken POK", imap_host=dovecot.host, imap_port=dovecot.imap_port, imap_security="none",
-             imap_user="nobody-here", imap_password="x")
+    make_pok(
+        name="Broken POK",
+        imap_host=dovecot.host,
+        imap_port=dovecot.imap_port,
+        imap_security="none",
+        imap_user="nobody-here",
+        imap_password="x",
+    )
     result = run_manage("sync_inbox")
     assert result.returncode == 1
     assert f"{imap_pok.name}: seen 3, new 3, duplicates 0" in result.stdout

@@ -69,8 +69,9 @@ def test_charsets_arrive_intact(imap_pok, server, charset):
 
 def test_attachments_arrive_intact(imap_pok, server):
     payload = bytes(range(256)) * 400
-    server.append(mail(attachments=[(f"{POLISH}.pdf", payload, "application/pdf"),
-                                    ("../../etc/passwd", b"root:x", "text/plain")]))
+    server.append(
+        mail(attachments=[(f"{POLISH}.pdf", payload, "application/pdf"), ("../../etc/passwd", b"root:x", "text/plain")])
+    )
     run(imap_pok)
     by_name = {a.filename: a for a in Attachment.objects.all()}
     pdf = by_name[f"{POLISH}.pdf"]
@@ -135,8 +136,14 @@ def test_uidvalidity_reset_imports_nothing_twice(imap_pok, server):
 
 
 def test_a_failing_pok_does_not_stop_the_others(imap_pok, server, dovecot, run_manage):
-    broken = make_pok(name="Wrong password", imap_host=dovecot.host, imap_port=dovecot.imap_port,
-                      imap_security="none", imap_user=imap_pok.imap_user, imap_password="wrong")
+    broken = make_pok(
+        name="Wrong password",
+        imap_host=dovecot.host,
+        imap_port=dovecot.imap_port,
+        imap_security="none",
+        imap_user=imap_pok.imap_user,
+        imap_password="wrong",
+    )
     server.append(mail())
     bad = sync_pok(broken)
     good = sync_pok(imap_pok)

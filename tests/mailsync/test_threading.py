@@ -71,7 +71,12 @@ def test_customer_message_reopens_waiting_and_archived_threads(pok, first):
         thread.refresh_from_db()
         assert thread.status == Status.NEW
         event = thread.events.order_by("-id").first()
-        assert (event.kind, event.old_value, event.new_value, event.actor) == (EventKind.STATUS, status, Status.NEW, None)
+        assert (event.kind, event.old_value, event.new_value, event.actor) == (
+            EventKind.STATUS,
+            status,
+            Status.NEW,
+            None,
+        )
 
 
 def test_unknown_sender_with_a_token_joins_but_is_marked(pok, first):

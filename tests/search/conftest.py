@@ -28,12 +28,23 @@ def shop(db):
     """A few customers whose data is written the many ways real shops write it."""
     return {
         "jan_lodz": make_customer(
-            "Jan", "Kowalski", "Jan.Kowalski@Example.com",
-            addresses=[{"city": "Łódź", "postcode": "90-001", "phone": "+48 600 100 200",
-                        "vat_number": "PL 123-456-32-18", "company": "Gęś i Syn sp. z o.o."}],
+            "Jan",
+            "Kowalski",
+            "Jan.Kowalski@Example.com",
+            addresses=[
+                {
+                    "city": "Łódź",
+                    "postcode": "90-001",
+                    "phone": "+48 600 100 200",
+                    "vat_number": "PL 123-456-32-18",
+                    "company": "Gęś i Syn sp. z o.o.",
+                }
+            ],
         ),
         "jan_krakow": make_customer(
-            "Jan", "Nowak", "jnowak@example.com",
+            "Jan",
+            "Nowak",
+            "jnowak@example.com",
             addresses=[{"city": "Kraków", "postcode": "30-001", "phone_mobile": "501234567", "dni": "9876543210"}],
         ),
         "zofia": make_customer(

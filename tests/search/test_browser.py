@@ -15,7 +15,9 @@ def test_results_appear_as_the_user_types_and_open_the_card(transactional_db, li
     reindex_full()
     client = Client()
     client.force_login(User.objects.create_user("agent", is_staff=True))
-    page.context.add_cookies([{"name": "sessionid", "value": client.cookies["sessionid"].value, "url": live_server.url}])
+    page.context.add_cookies(
+        [{"name": "sessionid", "value": client.cookies["sessionid"].value, "url": live_server.url}]
+    )
     page.goto(live_server.url + reverse("search:customers"))
     page.evaluate("window.notReloaded = true")
 

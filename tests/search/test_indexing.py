@@ -72,14 +72,20 @@ def test_incremental_run_drops_soft_and_hard_deleted_customers(indexed):
     assert "2 removed" in output
     assert found("lodz") == set()
     assert set(CustomerIndexEntry.objects.values_list("customer_id", flat=True)) == {
-        indexed["jan_krakow"].pk, indexed["no_address"].pk
+        indexed["jan_krakow"].pk,
+        indexed["no_address"].pk,
     }
 
 
 def test_addresses_of_no_customer_are_skipped(indexed):
     Address.objects.create(
-        customer_id=0, firstname="Supplier", lastname="Hurtownia", address1="x", city="Łódź",
-        date_add=LATER, date_upd=LATER,
+        customer_id=0,
+        firstname="Supplier",
+        lastname="Hurtownia",
+        address1="x",
+        city="Łódź",
+        date_add=LATER,
+        date_upd=LATER,
     )
     reindex()
     assert not CustomerIndexEntry.objects.filter(customer_id=0).exists()

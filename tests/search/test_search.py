@@ -83,7 +83,10 @@ def test_like_wildcards_in_the_query_are_literal(indexed):
 def test_result_shows_name_email_and_phone(indexed):
     (result,) = search_customers("kowalski").customers
     assert (result.firstname, result.lastname, result.email, result.phone) == (
-        "Jan", "Kowalski", "Jan.Kowalski@Example.com", "+48 600 100 200"
+        "Jan",
+        "Kowalski",
+        "Jan.Kowalski@Example.com",
+        "+48 600 100 200",
     )
 
 

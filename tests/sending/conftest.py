@@ -8,9 +8,18 @@ def mail_pok(db, dovecot, smtp_server, mailbox_user):
     """A POK whose IMAP is a fresh Dovecot mailbox and whose SMTP is the relaying aiosmtpd."""
     name, password = mailbox_user
     return make_pok(
-        name=f"POK {name}", imap_host=dovecot.host, imap_port=dovecot.imap_port, imap_security="none",
-        imap_user=name, imap_password=password, smtp_host=smtp_server.host, smtp_port=smtp_server.port,
-        smtp_security="none", smtp_user="", from_address=f"{name}@example.test", from_name="Sklep Gęś – BOK",
+        name=f"POK {name}",
+        imap_host=dovecot.host,
+        imap_port=dovecot.imap_port,
+        imap_security="none",
+        imap_user=name,
+        imap_password=password,
+        smtp_host=smtp_server.host,
+        smtp_port=smtp_server.port,
+        smtp_security="none",
+        smtp_user="",
+        from_address=f"{name}@example.test",
+        from_name="Sklep Gęś – BOK",
     )
 
 

@@ -21,9 +21,15 @@ def thread(mail_pok, customer):
     from mailsync.storing import store_message
 
     address, _user, _password = customer
-    _outcome, message = store_message(mail_pok, mail(subject="Reklamacja", sender=f"Jan <{address}>",
-                                                     message_id="<customer-1@example.pl>",
-                                                     references="<older@example.pl>"))
+    _outcome, message = store_message(
+        mail_pok,
+        mail(
+            subject="Reklamacja",
+            sender=f"Jan <{address}>",
+            message_id="<customer-1@example.pl>",
+            references="<older@example.pl>",
+        ),
+    )
     return message.thread
 
 
@@ -64,7 +70,10 @@ def test_wrong_smtp_password_is_one_clear_error(thread, anna, smtp_auth_server, 
         reply = services.reply(thread, anna, "x", then_status=Status.WAITING)
     reply.refresh_from_db()
     assert reply.delivery == Delivery.FAILED
-    assert reply.last_error == f"SMTP {user}@127.0.0.1:{smtp_auth_server.port}: login refused (check the SMTP user and password)"
+    assert (
+        reply.last_error
+        == f"SMTP {user}@127.0.0.1:{smtp_auth_server.port}: login refused (check the SMTP user and password)"
+    )
     pok.smtp_password = smtp_auth_server.auth[1]
     pok.save()
     assert outbox.retry(reply)
@@ -88,8 +97,9 @@ def test_a_person_can_retry_at_once(thread, anna, smtp_server, django_capture_on
 
 def test_an_interrupted_send_is_never_retried_automatically(thread, anna, smtp_server):
     reply = services.reply(thread, anna, "x", then_status=Status.WAITING)
-    Message.objects.filter(pk=reply.pk).update(delivery=Delivery.SENDING,
-                                              next_attempt_at=timezone.now() - timedelta(hours=1))
+    Message.objects.filter(pk=reply.pk).update(
+        delivery=Delivery.SENDING, next_attempt_at=timezone.now() - timedelta(hours=1)
+    )
     assert outbox.send_due()["interrupted"] == 1
     reply.refresh_from_db()
     assert reply.delivery == Delivery.FAILED and reply.next_attempt_at is None
@@ -100,8 +110,13 @@ def test_an_interrupted_send_is_never_retried_automatically(thread, anna, smtp_s
 
 def test_the_outgoing_mail(thread, anna, smtp_server, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
-        first = services.reply(thread, anna, "Pierwsza odpowiedź", then_status=Status.WAITING,
-                               files=[OutgoingFile("faktura ż.pdf", b"%PDF-1.4 test", "application/pdf")])
+        first = services.reply(
+            thread,
+            anna,
+            "Pierwsza odpowiedź",
+            then_status=Status.WAITING,
+            files=[OutgoingFile("faktura ż.pdf", b"%PDF-1.4 test", "application/pdf")],
+        )
     [raw] = [raw for _f, _t, raw in smtp_server.messages if f"<{first.message_id}>".encode() in raw]
     sent = message_from_bytes(raw, policy=policy.default)
     assert sent["From"] == f"Sklep Gęś – BOK <{thread.pok.from_address}>"
@@ -162,8 +177,9 @@ def test_notes_are_never_sent(thread, anna, smtp_server, django_capture_on_commi
 
 def test_new_thread(mail_pok, anna, customer, smtp_server, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
-        thread = services.start_thread(mail_pok, anna, customer[0].upper(), "Twoje zamówienie", "Dzień dobry",
-                                       then_status=Status.ARCHIVED)
+        thread = services.start_thread(
+            mail_pok, anna, customer[0].upper(), "Twoje zamówienie", "Dzień dobry", then_status=Status.ARCHIVED
+        )
     assert thread.status == Status.ARCHIVED and thread.owner == anna and thread.customer_email == customer[0]
     message = thread.messages.get()
     assert message.delivery == Delivery.SENT and message.subject == f"[{thread.token}] Twoje zamówienie"

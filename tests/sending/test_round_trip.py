@@ -39,8 +39,15 @@ def test_round_trip(dovecot, mail_pok, customer, anna, smtp_up, django_capture_o
 
     quoted = "\n".join(f"> {line}" for line in text.splitlines())
     answer = f"Dziękuję, odbiorę jutro.\n\nW dniu 23.11.2026 o 10:00, Sklep Gęś – BOK pisze:\n{quoted}\n"
-    customer_writes(dovecot, mail_pok, customer, f"Re: {received['Subject']}", answer,
-                    in_reply_to=received["Message-ID"], references=received["Message-ID"])
+    customer_writes(
+        dovecot,
+        mail_pok,
+        customer,
+        f"Re: {received['Subject']}",
+        answer,
+        in_reply_to=received["Message-ID"],
+        references=received["Message-ID"],
+    )
     report = sync_pok(mail_pok)
     assert report.new == 1
     answer_message = Message.objects.filter(direction="in").latest("id")
@@ -50,8 +57,9 @@ def test_round_trip(dovecot, mail_pok, customer, anna, smtp_up, django_capture_o
     assert thread.status == Status.NEW and thread.message_count == 3
 
 
-def test_top_posted_answer_is_cut_at_the_marker(dovecot, mail_pok, customer, anna, smtp_up,
-                                                django_capture_on_commit_callbacks):
+def test_top_posted_answer_is_cut_at_the_marker(
+    dovecot, mail_pok, customer, anna, smtp_up, django_capture_on_commit_callbacks
+):
     customer_writes(dovecot, mail_pok, customer, "Zwrot", "Chcę zwrócić towar.")
     sync_pok(mail_pok)
     thread = Thread.objects.get(pok=mail_pok)

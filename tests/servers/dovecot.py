@@ -224,9 +224,24 @@ def _prepare(server: DovecotServer) -> None:
 
 def _self_signed_cert(directory: Path) -> None:
     subprocess.run(
-        ["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2", "-subj", "/CN=localhost",
-         "-addext", f"subjectAltName=DNS:localhost,IP:{HOST}",
-         "-keyout", str(directory / "key.pem"), "-out", str(directory / "cert.pem")],
+        [
+            "openssl",
+            "req",
+            "-x509",
+            "-newkey",
+            "rsa:2048",
+            "-nodes",
+            "-days",
+            "2",
+            "-subj",
+            "/CN=localhost",
+            "-addext",
+            f"subjectAltName=DNS:localhost,IP:{HOST}",
+            "-keyout",
+            str(directory / "key.pem"),
+            "-out",
+            str(directory / "cert.pem"),
+        ],
         check=True,
         capture_output=True,
     )

@@ -11,7 +11,16 @@ from pathlib import Path
 
 import pymysql
 
-from tests.servers._local import HOST, free_port, launch, log_tail, process_running, short_tempdir, wait_for_port, wait_until_stopped
+from tests.servers._local import (
+    HOST,
+    free_port,
+    launch,
+    log_tail,
+    process_running,
+    short_tempdir,
+    wait_for_port,
+    wait_until_stopped,
+)
 
 
 @dataclass

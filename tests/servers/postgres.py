@@ -16,7 +16,9 @@ PG_ROOT = Path("/usr/lib/postgresql")
 def pg_bin_dir() -> Path:
     versions = sorted((p for p in PG_ROOT.glob("*/bin") if (p / "initdb").exists()), key=_major_version)
     if not versions:
-        raise RuntimeError(f"PostgreSQL is not installed: no {PG_ROOT}/<version>/bin/initdb (apt-get install postgresql)")
+        raise RuntimeError(
+            f"PostgreSQL is not installed: no {PG_ROOT}/<version>/bin/initdb (apt-get install postgresql)"
+        )
     return versions[-1]
 
 
@@ -105,5 +107,7 @@ def _run(bin_dir: Path, command: list[str], check: bool = True) -> subprocess.Co
         argv = ["runuser", "-u", "postgres", "--", *argv]
     result = subprocess.run(argv, capture_output=True, text=True, cwd="/tmp")
     if check and result.returncode != 0:
-        raise RuntimeError(f"{command[0]} failed ({result.returncode}): {result.stderr.strip() or result.stdout.strip()}")
+        raise RuntimeError(
+            f"{command[0]} failed ({result.returncode}): {result.stderr.strip() or result.stdout.strip()}"
+        )
     return result

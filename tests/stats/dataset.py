@@ -75,7 +75,9 @@ def build() -> dict:
     archive(t7, at(2, 9))  # first archived before the period; archived again inside it: not counted
     services.change_status(t7, Status.NEW)
     services.change_status(t7, Status.ARCHIVED)
-    ThreadEvent.objects.filter(thread=t7, new_value=Status.ARCHIVED, created_at__gt=at(3, 0)).update(created_at=at(4, 15))
+    ThreadEvent.objects.filter(thread=t7, new_value=Status.ARCHIVED, created_at__gt=at(3, 0)).update(
+        created_at=at(4, 15)
+    )
 
     t8 = receive(goose, at(5, 22, 30))  # 23:30 on 5 March in Warsaw
     answer(t8, anna, at(5, 23, 10))  # 40 min, but the reply is on 6 March in Warsaw: after the period

@@ -28,7 +28,10 @@ def build_month(now):
     goose = make_pok(name="Sklep Gęś – BOK")
     support = make_pok(name="Goose Shop – Support", language="en", from_address="support@goose.example")
     teams = {
-        goose: [_name(make_staff("anna", goose), "Anna", "Nowak"), _name(make_staff("piotr", goose), "Piotr", "Wiśniewski")],
+        goose: [
+            _name(make_staff("anna", goose), "Anna", "Nowak"),
+            _name(make_staff("piotr", goose), "Piotr", "Wiśniewski"),
+        ],
         support: [_name(make_staff("john", support), "John", "Smith")],
     }
     for days_ago in range(29, -1, -1):
@@ -36,7 +39,9 @@ def build_month(now):
         weekend = day.weekday() >= 5
         for pok, daily in ((goose, (1, 3) if weekend else (3, 8)), (support, (0, 2) if weekend else (1, 4))):
             for _ in range(rng.randint(*daily)):
-                _conversation(rng, pok, teams[pok], day.replace(hour=rng.randint(7, 18), minute=rng.randint(0, 59)), now)
+                _conversation(
+                    rng, pok, teams[pok], day.replace(hour=rng.randint(7, 18), minute=rng.randint(0, 59)), now
+                )
 
 
 def _conversation(rng, pok, team, received_at, now):
@@ -63,7 +68,9 @@ def test_statistics_page_draws_its_charts(transactional_db, live_server, page, s
     build_month(timezone.now() - timedelta(hours=1))
     client = Client()
     client.force_login(get_user_model().objects.create_superuser("chief", "", "x"))
-    page.context.add_cookies([{"name": "sessionid", "value": client.cookies["sessionid"].value, "url": live_server.url}])
+    page.context.add_cookies(
+        [{"name": "sessionid", "value": client.cookies["sessionid"].value, "url": live_server.url}]
+    )
     errors = []
     page.on("pageerror", lambda error: errors.append(str(error)))
     page.on("requestfailed", lambda request: errors.append(request.url))
@@ -75,7 +82,8 @@ def test_statistics_page_draws_its_charts(transactional_db, live_server, page, s
     drawn = page.evaluate(f"{CHARTS}.map(id => Chart.getChart(id).data.datasets.length)")
     assert drawn == [2, 2, 2, 2, 2]
     assert page.evaluate("Chart.getChart('chart-received').data.datasets.map(d => d.label)") == [
-        "Goose Shop – Support", "Sklep Gęś – BOK"
+        "Goose Shop – Support",
+        "Sklep Gęś – BOK",
     ]
     assert page.locator("#stats-staff-table tbody tr").count() == 3
     assert errors == []

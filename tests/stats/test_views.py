@@ -140,8 +140,14 @@ def test_csv_per_staff_member(client, helpdesk):
     response = client.get(reverse("stats:csv", args=["staff"]), PERIOD_QUERY)
     assert response["Content-Disposition"] == 'attachment; filename="statistics-staff-2025-03-03-2025-03-05.csv"'
     assert csv_rows(response) == [
-        ["Staff member", "User name", "Replies sent", "Threads owned", "First responses",
-         "First response median (minutes)"],
+        [
+            "Staff member",
+            "User name",
+            "Replies sent",
+            "Threads owned",
+            "First responses",
+            "First response median (minutes)",
+        ],
         ["Anna Żak", "anna", "4", "3", "3", "30"],
         ["john", "john", "3", "3", "3", "60"],
         ["boss", "boss", "1", "0", "1", "50"],

@@ -26,7 +26,9 @@ class Command(BaseCommand):
     help = _("Import customers, addresses and orders from the PrestaShop database or Webservice.")
 
     def add_arguments(self, parser):
-        parser.add_argument("--full", action="store_true", help=_("Read everything and delete rows gone from the shop."))
+        parser.add_argument(
+            "--full", action="store_true", help=_("Read everything and delete rows gone from the shop.")
+        )
         parser.add_argument(
             "--source",
             choices=("db", "api"),
@@ -65,7 +67,9 @@ def _source(choice: str | None, batch_size: int):
     db_url, api_url = settings.CRM_PRESTASHOP_DB_URL, settings.CRM_PRESTASHOP_API_URL
     choice = choice or ("db" if db_url else "api" if api_url else None)
     if choice is None:
-        raise CommandError("Set CRM_PRESTASHOP_DB_URL (the shop's database) or CRM_PRESTASHOP_API_URL and CRM_PRESTASHOP_API_KEY")
+        raise CommandError(
+            "Set CRM_PRESTASHOP_DB_URL (the shop's database) or CRM_PRESTASHOP_API_URL and CRM_PRESTASHOP_API_KEY"
+        )
     try:
         if choice == "db":
             if not db_url:
