@@ -7,8 +7,9 @@ import sys
 
 def main():
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "crm.settings")
-    from crm.startup import run_or_explain
     from django.core.management import execute_from_command_line
+
+    from crm.startup import run_or_explain
 
     run_or_explain(lambda: execute_from_command_line(sys.argv))
 

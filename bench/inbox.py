@@ -13,11 +13,11 @@ not grow with the mailbox).
 import argparse
 import os
 import random
-import tempfile
 import subprocess
 import sys
+import tempfile
 import time
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from email.message import EmailMessage
 from email.utils import format_datetime, make_msgid
 from pathlib import Path
@@ -32,7 +32,7 @@ def build_mail(n: int, rng: random.Random) -> bytes:
     message["From"] = f"Klient {n} <klient{n}@example.pl>"
     message["To"] = "bok@shop.example"
     message["Subject"] = f"Zamówienie nr {n}: pytanie o dostawę – zażółć gęślą jaźń"
-    message["Date"] = format_datetime(datetime.now(timezone.utc))
+    message["Date"] = format_datetime(datetime.now(UTC))
     message["Message-ID"] = make_msgid(idstring=str(n), domain="example.pl")
     line = "Dzień dobry, chciałbym zapytać o status mojego zamówienia. Pozdrawiam, Klient.\n"
     message.set_content(line * rng.randint(10, 250))

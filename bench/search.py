@@ -85,7 +85,7 @@ def run(customers: int) -> None:
     print(f"{'':20}{'p50 ms':>10}{'p95 ms':>10}{'p99 ms':>10}{'max ms':>10}{'expected hits':>16}")
     index = measure("index (trigram)", queries, _index_search, _index_finds)
     naive = measure("naive ILIKE", queries, _naive_search, _naive_finds)
-    ratios = [naive_p / index_p for naive_p, index_p in zip(naive.percentiles, index.percentiles)]
+    ratios = [naive_p / index_p for naive_p, index_p in zip(naive.percentiles, index.percentiles, strict=False)]
     print("naive / index: p50 {:.0f}x, p95 {:.0f}x, p99 {:.0f}x".format(*ratios))
     _report_kinds(queries, index, naive)
     print(f"\nIndex build: {build_seconds:.1f} s; {_index_sizes()}")

@@ -77,7 +77,8 @@ def database(env: environ.Env, default_sqlite: Path) -> dict:
     scheme = url.split("://", 1)[0] if "://" in url else ""
     if scheme not in SUPPORTED_DATABASE_SCHEMES:
         raise ConfigError(
-            f"DATABASE_URL must be postgres://user:password@host:port/name or sqlite:///path, not {url.split('@')[-1]!r}"
+            "DATABASE_URL must be postgres://user:password@host:port/name or sqlite:///path, "
+            f"not {url.split('@')[-1]!r}"
         )
     try:
         config = environ.Env.db_url_config(url)

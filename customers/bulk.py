@@ -16,7 +16,10 @@ def insert_rows(model, rows: list[dict]) -> int:
     defaults = {f.attname: f.get_default() for f in fields if f.attname not in rows[0]}
     adapters = [_adapter(f) for f in fields]
     values = [
-        tuple(adapt(row[f.attname] if f.attname in row else defaults[f.attname]) for f, adapt in zip(fields, adapters))
+        tuple(
+            adapt(row[f.attname] if f.attname in row else defaults[f.attname])
+            for f, adapt in zip(fields, adapters, strict=True)
+        )
         for row in rows
     ]
     table = connection.ops.quote_name(model._meta.db_table)

@@ -108,9 +108,9 @@ def _story(data: PersonalData, generated_by: str) -> list:
         Paragraph(
             _text(
                 _(
-                    "This report lists everything this CRM holds about the address: the copy of the shop's customer "
-                    "data (PrestaShop), the customer service threads with all messages, internal notes and attachments, "
-                    "and the log of disclosures."
+                    "This report lists everything this CRM holds about the address: "
+                    "the copy of the shop's customer data (PrestaShop), the customer service threads "
+                    "with all messages, internal notes and attachments, and the log of disclosures."
                 )
             ),
             s["small"],

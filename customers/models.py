@@ -60,6 +60,9 @@ class CountryLang(models.Model):
     class Meta:
         db_table = "ps_country_lang"
 
+    def __str__(self):
+        return f"{self.country_id}/{self.lang_id}: {self.name}"
+
 
 class State(models.Model):
     id_state = models.AutoField(primary_key=True)
@@ -148,6 +151,9 @@ class Address(models.Model):
             models.Index(fields=["date_upd"], name="ps_address_date_upd"),
         ]
 
+    def __str__(self):
+        return f"{self.alias or self.address1}, {self.city}"
+
 
 class OrderState(models.Model):
     id_order_state = models.AutoField(primary_key=True)
@@ -164,6 +170,9 @@ class OrderState(models.Model):
     class Meta:
         db_table = "ps_order_state"
 
+    def __str__(self):
+        return f"order state {self.id_order_state}"
+
 
 class OrderStateLang(models.Model):
     pk = models.CompositePrimaryKey("order_state", "lang")
@@ -174,6 +183,9 @@ class OrderStateLang(models.Model):
 
     class Meta:
         db_table = "ps_order_state_lang"
+
+    def __str__(self):
+        return f"{self.order_state_id}/{self.lang_id}: {self.name}"
 
 
 class Carrier(models.Model):
@@ -188,6 +200,9 @@ class Carrier(models.Model):
 
     class Meta:
         db_table = "ps_carrier"
+
+    def __str__(self):
+        return self.name
 
     def tracking_url(self, tracking_number: str) -> str:
         if not tracking_number or "@" not in self.url:
@@ -233,6 +248,9 @@ class Order(models.Model):
             models.Index(fields=["date_upd"], name="ps_orders_date_upd"),
         ]
 
+    def __str__(self):
+        return self.reference or f"order {self.id_order}"
+
 
 class OrderDetail(models.Model):
     id_order_detail = models.AutoField(primary_key=True)
@@ -249,6 +267,9 @@ class OrderDetail(models.Model):
         db_table = "ps_order_detail"
         indexes = [models.Index(fields=["order"], name="ps_order_detail_id_order")]
 
+    def __str__(self):
+        return self.product_name
+
 
 class OrderHistory(models.Model):
     id_order_history = models.AutoField(primary_key=True)
@@ -260,6 +281,9 @@ class OrderHistory(models.Model):
     class Meta:
         db_table = "ps_order_history"
         indexes = [models.Index(fields=["order"], name="ps_order_history_id_order")]
+
+    def __str__(self):
+        return f"order {self.order_id}: state {self.order_state_id}"
 
 
 class OrderCarrier(models.Model):
@@ -274,6 +298,9 @@ class OrderCarrier(models.Model):
     class Meta:
         db_table = "ps_order_carrier"
         indexes = [models.Index(fields=["order"], name="ps_order_carrier_id_order")]
+
+    def __str__(self):
+        return f"order {self.order_id}: {self.tracking_number}"
 
 
 class ImportState(models.Model):

@@ -17,7 +17,7 @@ import hashlib
 import mimetypes
 import re
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from email import errors as email_errors
 from email.message import Message
 from email.parser import BytesHeaderParser, BytesParser
@@ -188,7 +188,7 @@ def _date(value: str, problems: list[str]) -> datetime | None:
         except (TypeError, ValueError, IndexError, OverflowError):
             problems.append(f"the Date header is unreadable: {text[:80]}")
             return None
-    return date if date.tzinfo else date.replace(tzinfo=timezone.utc)
+    return date if date.tzinfo else date.replace(tzinfo=UTC)
 
 
 # --- charsets ------------------------------------------------------------------------------
@@ -317,7 +317,31 @@ class _HtmlText(HTMLParser):
     """Text of HTML as a browser lays it out: blocks on their own lines, paragraphs apart."""
 
     _BLOCKS = frozenset(
-        "address article blockquote dd div dl dt footer h1 h2 h3 h4 h5 h6 header hr li ol pre section table tr ul".split()
+        [
+            "address",
+            "article",
+            "blockquote",
+            "dd",
+            "div",
+            "dl",
+            "dt",
+            "footer",
+            "h1",
+            "h2",
+            "h3",
+            "h4",
+            "h5",
+            "h6",
+            "header",
+            "hr",
+            "li",
+            "ol",
+            "pre",
+            "section",
+            "table",
+            "tr",
+            "ul",
+        ]
     )
     _PARAGRAPHS = frozenset({"p"})
     _HIDDEN = frozenset({"script", "style", "head", "title", "template"})

@@ -3,6 +3,7 @@
 Passwords are decrypted here, at connection time, and never appear in errors.
 """
 
+import contextlib
 import smtplib
 import socket
 import ssl
@@ -31,7 +32,8 @@ def tls_context(verify: bool) -> ssl.SSLContext:
 def _describe(error: Exception) -> str:
     if isinstance(error, ssl.SSLCertVerificationError):
         return _(
-            "certificate not trusted (%(reason)s); untick certificate validation only for a self-signed server you trust"
+            "certificate not trusted (%(reason)s); "
+            "untick certificate validation only for a self-signed server you trust"
         ) % {"reason": error.verify_message}
     if isinstance(error, socket.timeout | TimeoutError):
         return _("timed out")
@@ -86,10 +88,8 @@ def open_smtp(pok: Pok) -> smtplib.SMTP:
 def close_quietly(session) -> None:
     """Say goodbye to an IMAP or SMTP session whose work is done: a failing goodbye changes nothing."""
     goodbye = session.logout if hasattr(session, "logout") else session.quit
-    try:
+    with contextlib.suppress(Exception):
         goodbye()
-    except Exception:  # noqa: BLE001
-        pass
 
 
 def check_connections(pok: Pok) -> tuple[bool, str]:

@@ -24,7 +24,7 @@ class PokForm(forms.ModelForm):
 
     class Meta:
         model = Pok
-        exclude = PASSWORD_FIELDS
+        exclude = PASSWORD_FIELDS  # noqa: DJ006 - every field but the write-only passwords, which have their own inputs
 
     def save(self, commit=True):
         pok = super().save(commit=False)

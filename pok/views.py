@@ -33,7 +33,7 @@ def panel(request):
             "url": _job_url(request, name) if settings.CRM_CRON_URLS_ENABLED else "",
             "last_run": last.get(name),
         }
-        for name, (schedule, *_rest), line in zip(names, settings.CRONJOBS, cron.crontab_lines())
+        for name, (schedule, *_rest), line in zip(names, settings.CRONJOBS, cron.crontab_lines(), strict=True)
     ]
     context = {
         "jobs": jobs,

@@ -5,7 +5,6 @@ from django.utils.translation import gettext_lazy as _
 from pok.models import Language, Pok
 from threads.public_ids import FreshIds
 
-
 FRESH_IDS = FreshIds()
 
 
@@ -71,16 +70,16 @@ class Thread(models.Model):
     def __str__(self):
         return f"#{self.public_id} {self.subject}"
 
-    @property
-    def token(self) -> str:
-        return f"#{self.public_id}"
-
     def save(self, *args, **kwargs):
         if not self.public_id:
             self.public_id = FRESH_IDS.take(
                 lambda ids: Thread.objects.filter(public_id__in=ids).values_list("public_id", flat=True)
             )
         super().save(*args, **kwargs)
+
+    @property
+    def token(self) -> str:
+        return f"#{self.public_id}"
 
 
 class Direction(models.TextChoices):
@@ -185,6 +184,9 @@ class ThreadEvent(models.Model):
         ordering = ["created_at", "id"]
         indexes = [models.Index(fields=["thread", "created_at"], name="event_thread_time")]
 
+    def __str__(self):
+        return f"{self.thread_id} {self.kind}: {self.old_value} -> {self.new_value}"
+
 
 class CannedReply(models.Model):
     """A ready text for the reply form, per language (issue 8: canned replies).
@@ -218,3 +220,6 @@ class ThreadPresence(models.Model):
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["thread", "user"], name="presence_once_per_user")]
+
+    def __str__(self):
+        return f"{self.user_id} on {self.thread_id}"

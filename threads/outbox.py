@@ -17,8 +17,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from pok.connections import ConnectionFailed, close_quietly, open_imap, open_smtp
-from threads.models import Delivery, Direction, Message
 from threads.counters import refresh_counters
+from threads.models import Delivery, Direction, Message
 
 log = logging.getLogger(__name__)
 
@@ -104,7 +104,8 @@ def _smtp_error(error: smtplib.SMTPException) -> str:
         )
         return _("recipient refused: %(refused)s") % {"refused": refused}
     if isinstance(error, smtplib.SMTPResponseException):
-        return f"{error.smtp_code} {error.smtp_error.decode(errors='replace') if isinstance(error.smtp_error, bytes) else error.smtp_error}"
+        reply = error.smtp_error
+        return f"{error.smtp_code} {reply.decode(errors='replace') if isinstance(reply, bytes) else reply}"
     return str(error) or type(error).__name__
 
 

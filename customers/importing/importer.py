@@ -192,7 +192,7 @@ class _TableWriter:
         key = self.key(values)
         if len(key) == 1:
             return f"id {key[0]}"
-        return ", ".join(f"{column}={value}" for column, value in zip(self.spec.key_columns, key))
+        return ", ".join(f"{column}={value}" for column, value in zip(self.spec.key_columns, key, strict=True))
 
 
 def _advance_mark(table: str, mark: datetime.datetime) -> None:

@@ -114,13 +114,14 @@ class MySqlSource:
             f"SELECT {_names(columns)} FROM {_quote(self.table(spec))} "
             f"WHERE id_order IN ({placeholders}) ORDER BY {', '.join(spec.key_columns)}"
         )
-        return [dict(zip(columns, row)) for row in self._query(spec.name, sql, order_ids)]
+        return [dict(zip(columns, row, strict=True)) for row in self._query(spec.name, sql, order_ids)]
 
     def _existing_columns(self, spec: TableSpec) -> list[str]:
         if spec.name not in self._columns:
             rows = self._query(
                 spec.name,
-                "SELECT COLUMN_NAME FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = %s",
+                "SELECT COLUMN_NAME FROM information_schema.COLUMNS "
+                "WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = %s",
                 [self.table(spec)],
             )
             present = {name.decode() if isinstance(name, bytes) else name for (name,) in rows}
@@ -142,7 +143,7 @@ class MySqlSource:
                 rows = self._fetch(spec.name, cursor)
                 if not rows:
                     return
-                yield [dict(zip(columns, row)) for row in rows]
+                yield [dict(zip(columns, row, strict=True)) for row in rows]
         finally:
             cursor.close()
 

@@ -21,7 +21,7 @@ def upsert(spec, rows: list[dict]) -> None:
     params = [
         [
             value if convert is None else convert(value)
-            for value, convert in zip((row[name] for name in attnames), prepare)
+            for value, convert in zip((row[name] for name in attnames), prepare, strict=True)
         ]
         for row in rows
     ]

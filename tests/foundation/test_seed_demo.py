@@ -1,3 +1,5 @@
+import io
+
 import pytest
 from django.core.management import call_command
 from django.db.models.functions import Lower
@@ -28,7 +30,7 @@ def counts():
 
 
 def test_seed_demo_counts_and_idempotence():
-    call_command("seed_demo", customers=400, stdout=open("/dev/null", "w"))
+    call_command("seed_demo", customers=400, stdout=io.StringIO())
     first = counts()
     assert first["Customer"] == 400
     assert first["Address"] == 400
@@ -37,15 +39,15 @@ def test_seed_demo_counts_and_idempotence():
     assert first["Pok"] == 2
     assert first["Thread"] == 7
     assert first["Attachment"] == 1
-    call_command("seed_demo", customers=400, stdout=open("/dev/null", "w"))
+    call_command("seed_demo", customers=400, stdout=io.StringIO())
     assert counts() == first
-    call_command("seed_demo", customers=500, stdout=open("/dev/null", "w"))
+    call_command("seed_demo", customers=500, stdout=io.StringIO())
     assert Customer.objects.count() == 500
     assert Pok.objects.count() == 2
 
 
 def test_demo_data_is_realistic():
-    call_command("seed_demo", customers=200, stdout=open("/dev/null", "w"))
+    call_command("seed_demo", customers=200, stdout=io.StringIO())
     shared = Customer.objects.alias(e=Lower("email")).filter(e="jan.kowalski@example.com")
     assert shared.count() == 2 and shared.filter(is_guest=True).count() == 1
     cities = set(Address.objects.values_list("city", flat=True))
@@ -66,10 +68,10 @@ def test_demo_data_is_realistic():
 def test_demo_customers_are_searchable():
     from search.selectors import search_customers
 
-    call_command("seed_demo", customers=60, stdout=open("/dev/null", "w"))
+    call_command("seed_demo", customers=60, stdout=io.StringIO())
     found = search_customers("lodz kowalski").customers
     assert [c.email for c in found] == ["jan.kowalski@example.com"]
-    call_command("seed_demo", customers=90, stdout=open("/dev/null", "w"))
+    call_command("seed_demo", customers=90, stdout=io.StringIO())
     assert search_customers("zazolc").customers
     from search.models import CustomerIndexEntry
 

@@ -135,13 +135,17 @@ def test_smtp_accepts_and_relays_into_dovecot(smtp_server, dovecot, mailbox_user
 
 def test_smtp_auth_refuses_wrong_password_and_missing_login(smtp_auth_server):
     user, password = smtp_auth_server.auth
-    with smtplib.SMTP(smtp_auth_server.host, smtp_auth_server.port, timeout=10) as client:
-        with pytest.raises(smtplib.SMTPAuthenticationError) as refused:
-            client.login(user, password + "x")
+    with (
+        smtplib.SMTP(smtp_auth_server.host, smtp_auth_server.port, timeout=10) as client,
+        pytest.raises(smtplib.SMTPAuthenticationError) as refused,
+    ):
+        client.login(user, password + "x")
     assert refused.value.smtp_code == 535
-    with smtplib.SMTP(smtp_auth_server.host, smtp_auth_server.port, timeout=10) as client:
-        with pytest.raises(smtplib.SMTPSenderRefused):
-            client.sendmail("crm@example.test", ["a@example.test"], message("no login"))
+    with (
+        smtplib.SMTP(smtp_auth_server.host, smtp_auth_server.port, timeout=10) as client,
+        pytest.raises(smtplib.SMTPSenderRefused),
+    ):
+        client.sendmail("crm@example.test", ["a@example.test"], message("no login"))
 
 
 def test_smtp_auth_accepts_right_password(smtp_auth_server):

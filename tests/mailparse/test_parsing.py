@@ -4,7 +4,7 @@ import base64
 import hashlib
 import os
 import random
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -125,7 +125,7 @@ def test_headers_are_decoded_and_normalised():
     assert parsed.to == [("Sklep", "pok@meblik.pl"), ("Anna", "anna@example.pl")]
     assert parsed.cc == []
     assert parsed.subject == "Re: Zamówienie #AB12CD3"
-    assert parsed.date == datetime(2026, 11, 23, 10, 0, tzinfo=timezone.utc)
+    assert parsed.date == datetime(2026, 11, 23, 10, 0, tzinfo=UTC)
     assert parsed.text == parsed.html == "" and parsed.attachments == []
     assert parsed.ok
 
@@ -133,10 +133,10 @@ def test_headers_are_decoded_and_normalised():
 @pytest.mark.parametrize(
     ("header", "expected"),
     [
-        ("Mon, 23 Nov 2026 10:00:00 +0100", datetime(2026, 11, 23, 9, 0, tzinfo=timezone.utc)),
-        ("Mon, 23 Nov 2026 10:00:00 -0000", datetime(2026, 11, 23, 10, 0, tzinfo=timezone.utc)),
-        ("Mon, 23 Nov 26 10:00 GMT", datetime(2026, 11, 23, 10, 0, tzinfo=timezone.utc)),
-        ("Tue, 23 Nov 2026 10:00:00 +0100 (CET)", datetime(2026, 11, 23, 9, 0, tzinfo=timezone.utc)),
+        ("Mon, 23 Nov 2026 10:00:00 +0100", datetime(2026, 11, 23, 9, 0, tzinfo=UTC)),
+        ("Mon, 23 Nov 2026 10:00:00 -0000", datetime(2026, 11, 23, 10, 0, tzinfo=UTC)),
+        ("Mon, 23 Nov 26 10:00 GMT", datetime(2026, 11, 23, 10, 0, tzinfo=UTC)),
+        ("Tue, 23 Nov 2026 10:00:00 +0100 (CET)", datetime(2026, 11, 23, 9, 0, tzinfo=UTC)),
     ],
 )
 def test_dates_are_timezone_aware(header, expected):

@@ -49,7 +49,7 @@ CLIENT_FORMATS = {
 
 
 def test_corpus_covers_every_client_format():
-    assert CLIENT_FORMATS <= {p.name for p in TEXT_SAMPLES + HTML_SAMPLES}
+    assert {p.name for p in TEXT_SAMPLES + HTML_SAMPLES} >= CLIENT_FORMATS
 
 
 @pytest.mark.parametrize(

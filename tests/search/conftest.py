@@ -1,10 +1,10 @@
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import pytest
 
 from customers.models import Address, Customer
 
-LONG_AGO = datetime(2025, 1, 1, 12, 0, tzinfo=timezone.utc)
+LONG_AGO = datetime(2025, 1, 1, 12, 0, tzinfo=UTC)
 
 
 def make_customer(firstname, lastname, email, *, when=LONG_AGO, addresses=(), **fields):

@@ -4,8 +4,8 @@ from datetime import date
 
 import pytest
 
-from threads.stats import Durations, percentile, report
 from tests.stats.dataset import PERIOD
+from threads.stats import Durations, percentile, report
 
 MIN = 60
 HOUR = 3600

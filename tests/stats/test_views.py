@@ -175,11 +175,11 @@ def test_query_count_does_not_grow_with_the_threads(client, db, django_assert_ma
     boss = make_staff("szef", superuser=True)
     client.force_login(boss)
     query = {**PERIOD_QUERY, "poks": [pok.pk for pok in poks]}
-    for pok, member in zip(poks, staff):
+    for pok, member in zip(poks, staff, strict=False):
         _threads(pok, member, 5)
     with django_assert_max_num_queries(100) as few:
         assert client.get(reverse(name, args=args), query).status_code == 200
-    for pok, member in zip(poks, staff):
+    for pok, member in zip(poks, staff, strict=False):
         _threads(pok, member, 45)
     with django_assert_max_num_queries(len(few.captured_queries)):
         response = client.get(reverse(name, args=args), query)

@@ -122,7 +122,7 @@ def test_the_poks_own_staff_reach_every_url(anna_client, foreign):
 
 def test_superusers_reach_every_pok(client, foreign):
     client.force_login(make_staff("root", superuser=True))
-    for name, url, method, data in thread_urls(foreign):
+    for name, url, method, _data in thread_urls(foreign):
         if method == "get":
             assert client.get(url).status_code == (302 if name in REDIRECTS else 200), name
 

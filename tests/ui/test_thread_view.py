@@ -206,4 +206,4 @@ def test_messages_of_other_threads_are_not_reachable_through_this_thread(anna_cl
     attachment = one.attachments.get()
     assert anna_client.get(reverse("threads:attachment", args=[two.thread.public_id, attachment.pk])).status_code == 404
     assert anna_client.get(reverse("threads:raw", args=[two.thread.public_id, one.pk])).status_code == 404
-    assert Direction.INCOMING == one.direction
+    assert one.direction == Direction.INCOMING
