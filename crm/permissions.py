@@ -1,34 +1,34 @@
-"""Who sees what: staff see the POKs they are assigned to, superusers see all."""
+"""Who may open a page: decorators built on Django's user_passes_test and permission_required.
 
-from django.http import Http404
+Visitors who are not logged in go to the login page; logged-in users without the right get 403.
+Which POKs and threads a user sees is decided by pok.permissions and threads.permissions.
+"""
 
-from pok.models import Pok
-from threads.models import Thread
+from django.contrib.auth.decorators import permission_required, user_passes_test
+from django.core.exceptions import PermissionDenied
+from django.views.decorators.cache import never_cache
 
-
-def visible_poks(user):
-    poks = Pok.objects.all()
-    if user.is_superuser:
-        return poks
-    return poks.filter(memberships__user=user)
-
-
-def visible_threads(user):
-    threads = Thread.objects.all()
-    if user.is_superuser:
-        return threads
-    return threads.filter(pok__memberships__user=user)
+# Seeing, reporting and logging what is held about one person (superusers have it; given in the admin).
+PERSONAL_DATA = "customers.view_personal_data"
 
 
-def pok_or_404(user, pok_id) -> Pok:
-    pok = visible_poks(user).filter(pk=pok_id).first()
-    if pok is None:
-        raise Http404("No such service point")
-    return pok
+def _logged_in_and(test):
+    """user_passes_test that redirects visitors to the login page and answers other users 403."""
+
+    def check(user) -> bool:
+        if not user.is_authenticated:
+            return False
+        if not test(user):
+            raise PermissionDenied
+        return True
+
+    return user_passes_test(check)
 
 
-def thread_or_404(user, public_id: str) -> Thread:
-    thread = visible_threads(user).select_related("pok", "owner").filter(public_id=public_id).first()
-    if thread is None:
-        raise Http404("No such thread")
-    return thread
+staff_required = _logged_in_and(lambda user: user.is_staff)
+superuser_required = _logged_in_and(lambda user: user.is_superuser)
+
+
+def personal_data_required(view):
+    """Staff with the personal-data permission; the pages are never cached."""
+    return staff_required(never_cache(permission_required(PERSONAL_DATA, raise_exception=True)(view)))

@@ -4,7 +4,7 @@ from django.core.exceptions import ValidationError
 from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
 
-from crm.decorators import staff_required
+from crm.permissions import staff_required
 from threads.selectors import pok_panels
 
 

@@ -6,13 +6,10 @@ permission customers.view_personal_data (superusers have it; give it in the admi
 data requests); erasing is for superusers only.
 """
 
-from functools import wraps
 from urllib.parse import urlencode
 
 from django import forms
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.core.validators import validate_email
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -20,28 +17,12 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from crm.permissions import personal_data_required, superuser_required
 from customers import gdpr
 from customers.gdpr_pdf import render_report
 from customers.models import Disclosure
-
-PERMISSION = "customers.view_personal_data"
-
-
-def personal_data_required(view):
-    """Logged-in users with the personal-data permission; visitors go to the login page, others get 403."""
-
-    @login_required
-    @never_cache
-    @wraps(view)
-    def checked(request, *args, **kwargs):
-        if not (request.user.is_staff and request.user.has_perm(PERMISSION)):
-            raise PermissionDenied
-        return view(request, *args, **kwargs)
-
-    return checked
 
 
 class DisclosureForm(forms.ModelForm):
@@ -156,9 +137,8 @@ def disclosure_delete(request, pk):
 
 @require_http_methods(["GET", "POST"])
 @personal_data_required
+@superuser_required
 def erase(request):
-    if not request.user.is_superuser:
-        raise PermissionDenied
     email = _email(request)
     if not _valid(email):
         messages.error(request, _("Enter a valid e-mail address."))

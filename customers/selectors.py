@@ -14,7 +14,6 @@ from django.db.models import Count, F, Window
 from django.db.models.functions import Lower, RowNumber
 from django.utils.translation import gettext as _
 
-from crm.permissions import visible_threads
 from customers.baselinker import SearchButton, search_buttons
 from customers.links import customer_admin_url, order_admin_url
 from customers.models import (
@@ -26,6 +25,7 @@ from customers.models import (
     OrderStateLang,
 )
 from threads.models import Direction, Message
+from threads.permissions import visible_threads
 
 ORDERS_SHOWN = 20
 PRODUCTS_SHOWN = 3

@@ -3,7 +3,7 @@ from django.shortcuts import render
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
-from crm.decorators import staff_required
+from crm.permissions import staff_required
 from customers import selectors
 
 

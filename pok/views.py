@@ -3,8 +3,6 @@ import sys
 from urllib.parse import quote
 
 from django.conf import settings
-from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
@@ -12,16 +10,15 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
+from crm.permissions import superuser_required
 from pok import cron
 
 TEXT = "text/plain; charset=utf-8"
 TOKEN_HEADER = "X-Cron-Token"
 
 
-@login_required
+@superuser_required
 def panel(request):
-    if not request.user.is_superuser:
-        raise PermissionDenied
     names = cron.job_names()
     last = cron.last_runs(names)
     jobs = [

@@ -1,10 +1,10 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from pok.permissions import pok_staff
 from threads.composing import OutgoingFile
 from threads.filtering import ThreadQuery
 from threads.models import Status
-from threads.selectors import possible_owners
 
 
 class DateInput(forms.DateInput):
@@ -87,7 +87,7 @@ class AssignForm(forms.Form):
 
     def __init__(self, *args, pok, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["owner"].queryset = possible_owners(pok)
+        self.fields["owner"].queryset = pok_staff(pok)
 
 
 class ThreadFilterForm(forms.Form):

@@ -2,13 +2,13 @@
 
 from dataclasses import dataclass
 
-from django.contrib.auth import get_user_model
 from django.db.models import Count, Prefetch, Q
 
-from crm.permissions import visible_poks, visible_threads
 from customers.baselinker import search_buttons
 from pok.models import Pok
+from pok.permissions import visible_poks
 from threads.models import Attachment, Direction, Status, Thread
+from threads.permissions import visible_threads
 
 INBOX_STATUSES = (Status.NEW, Status.WAITING)
 OTHER_THREADS_SHOWN = 20
@@ -87,11 +87,6 @@ def other_threads(user, thread: Thread):
         .select_related("pok", "owner")
         .order_by("-last_message_at", "-id")[:OTHER_THREADS_SHOWN]
     )
-
-
-def possible_owners(pok: Pok):
-    """Who may own the POK's threads: its active staff (spec 9.2.3)."""
-    return get_user_model().objects.filter(pok_memberships__pok=pok, is_active=True).order_by("username")
 
 
 def sender_emails(thread: Thread, messages) -> list[str]:

@@ -14,12 +14,12 @@ from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from pok.models import PokStaff
 from threads import outbox
 from threads.composing import compose
 from threads.counters import refresh_counters
 from threads.models import Attachment, Delivery, Direction, EventKind, Message, Status, Thread, ThreadEvent
 from threads.notifications import notify_new_owner
+from threads.permissions import may_own
 
 
 class ActionRefused(Exception):
@@ -55,10 +55,6 @@ def change_status(thread: Thread, status: str, actor=None) -> bool:
     thread.status = status
     Thread.objects.filter(pk=thread.pk).update(status=status)
     return True
-
-
-def may_own(thread: Thread, user) -> bool:
-    return PokStaff.objects.filter(pok_id=thread.pok_id, user=user, user__is_active=True).exists()
 
 
 @transaction.atomic

@@ -22,7 +22,7 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db.models import Exists, Min, OuterRef
 
-from crm.permissions import visible_poks
+from pok.permissions import visible_poks
 from threads.models import Direction, EventKind, Message, Status, ThreadEvent
 
 

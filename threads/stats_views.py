@@ -14,9 +14,9 @@ from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
-from crm.decorators import staff_required
-from crm.permissions import visible_poks
+from crm.permissions import staff_required
 from pok.models import Pok
+from pok.permissions import visible_poks
 from threads import stats
 
 MAX_DAYS = 731

@@ -9,14 +9,15 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_tables2 import RequestConfig
 
-from crm.decorators import staff_required
-from crm.permissions import pok_or_404, thread_or_404
+from crm.permissions import staff_required
 from customers.selectors import customer_panel
+from pok.permissions import pok_or_404, pok_staff
 from threads import canned, outbox, presence, services
 from threads.filtering import filter_threads
 from threads.forms import AssignForm, NewThreadForm, ReplyForm, StatusForm, ThreadFilterForm
 from threads.html import framed, mail_body
 from threads.models import Attachment, Direction, Message, Status, Thread
+from threads.permissions import thread_or_404
 from threads.selectors import (
     INBOX_STATUSES,
     next_to_answer,
@@ -24,7 +25,6 @@ from threads.selectors import (
     owned_threads,
     pok_panels,
     pok_threads,
-    possible_owners,
     sender_emails,
     thread_history,
     thread_messages,
@@ -50,7 +50,7 @@ def archive(request, pok_id):
 def _pok_list(request, pok_id, archived):
     pok = pok_or_404(request.user, pok_id)
     statuses = [Status.ARCHIVED] if archived else list(INBOX_STATUSES)
-    form = ThreadFilterForm(request.GET, statuses=statuses, owners=possible_owners(pok))
+    form = ThreadFilterForm(request.GET, statuses=statuses, owners=pok_staff(pok))
     # INBOX: the longest-waiting customer first; Archive: the latest first (spec 7.5).
     order = "-last_message_at" if archived else "last_message_at"
     table = _table(request, filter_threads(pok_threads(pok, archived), form.query()), order, exclude=("pok",))
