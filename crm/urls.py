@@ -11,13 +11,12 @@ admin.site.site_header = _("Customer service · administration")
 admin.site.site_title = _("Customer service · administration")
 
 urlpatterns = [
-    path("", views.overview, name="overview"),
+    path("", include("threads.site_urls")),
     path("login/", views.StaffLoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("admin/", admin.site.urls),
     path("search/", include("search.urls")),
     path("", include("threads.urls")),
-    path("customer/", include("customers.urls")),
     path("personal-data/", include("customers.gdpr_urls")),
     path("cron/", include("pok.urls")),
     path("stats/", include("threads.stats_urls")),

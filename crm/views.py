@@ -1,11 +1,7 @@
 from django.contrib.auth.forms import AuthenticationForm
 from django.contrib.auth.views import LoginView
 from django.core.exceptions import ValidationError
-from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
-
-from crm.permissions import staff_required
-from threads.selectors import pok_panels
 
 
 class StaffAuthenticationForm(AuthenticationForm):
@@ -18,9 +14,3 @@ class StaffAuthenticationForm(AuthenticationForm):
 class StaffLoginView(LoginView):
     form_class = StaffAuthenticationForm
     redirect_authenticated_user = True
-
-
-@staff_required
-def overview(request):
-    """A panel per POK with its counts and the customer search (spec 6)."""
-    return render(request, "crm/overview.html", {"pok_panels": pok_panels(request.user)})

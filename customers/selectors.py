@@ -1,4 +1,4 @@
-"""Read side of the customer card (spec 8): the customers panel and the threads of one e-mail.
+"""The shop side of the customer card and of the thread page (spec 8): the customers panel.
 
 The customers panel runs the same six queries whatever the number of customers, orders and
 order lines: each level is fetched for all rows of the level above with an `__in` lookup, and the
@@ -14,7 +14,6 @@ from django.db.models import Count, F, Window
 from django.db.models.functions import Lower, RowNumber
 from django.utils.translation import gettext as _
 
-from customers.baselinker import SearchButton, search_buttons
 from customers.links import customer_admin_url, order_admin_url
 from customers.models import (
     CountryLang,
@@ -24,13 +23,9 @@ from customers.models import (
     OrderDetail,
     OrderStateLang,
 )
-from threads.models import Direction, Message
-from threads.permissions import visible_threads
 
 ORDERS_SHOWN = 20
 PRODUCTS_SHOWN = 3
-THREADS_SHOWN = 100
-SENDER_MESSAGES_READ = 500
 HEX_COLOUR = re.compile(r"#(?:[0-9a-fA-F]{3}){1,2}")
 NEUTRAL_BADGE = "#6c757d"
 
@@ -201,22 +196,3 @@ def readable_text_colour(background: str) -> str:
     linear = [c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
     luminance = 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
     return "#000000" if (luminance + 0.05) / 0.05 > 1.05 / (luminance + 0.05) else "#ffffff"
-
-
-def card_threads(user, email: str) -> list:
-    """The newest THREADS_SHOWN + 1 threads of this e-mail the user may see (one more tells "there are more")."""
-    threads = visible_threads(user).filter(customer_email=email.strip().lower()).select_related("pok", "owner")
-    return list(threads.order_by("-last_message_at", "-id")[: THREADS_SHOWN + 1])
-
-
-def card_search_buttons(email: str, threads: list) -> list[SearchButton]:
-    """BaseLinker search buttons from the card's e-mail and the senders and subjects of its threads."""
-    senders = list(
-        Message.objects.filter(thread__in=[t.pk for t in threads], direction=Direction.INCOMING)
-        .order_by("-date")
-        .values_list("from_address", "from_name", "subject")[:SENDER_MESSAGES_READ]
-    )
-    emails = [email] + [address for address, _name, _subject in senders]
-    subjects = [t.subject for t in threads] + [subject for _address, _name, subject in senders]
-    names = [name for _address, name, _subject in senders]
-    return search_buttons(emails, subjects, names)

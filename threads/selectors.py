@@ -4,14 +4,16 @@ from dataclasses import dataclass
 
 from django.db.models import Count, Prefetch, Q
 
-from customers.baselinker import search_buttons
+from customers.baselinker import SearchButton, search_buttons
 from pok.models import Pok
 from pok.permissions import visible_poks
-from threads.models import Attachment, Direction, Status, Thread
+from threads.models import Attachment, Direction, Message, Status, Thread
 from threads.permissions import visible_threads
 
 INBOX_STATUSES = (Status.NEW, Status.WAITING)
 OTHER_THREADS_SHOWN = 20
+CARD_THREADS_SHOWN = 100
+SENDER_MESSAGES_READ = 500
 
 
 @dataclass
@@ -103,3 +105,22 @@ def thread_search_buttons(thread: Thread, messages, emails: list[str]):
     """BaseLinker search buttons (spec 8.3.3) from this thread's senders and subjects: no query."""
     incoming = [m for m in messages if m.direction == Direction.INCOMING]
     return search_buttons(emails, [thread.subject] + [m.subject for m in incoming], [m.from_name for m in incoming])
+
+
+def card_threads(user, email: str) -> list:
+    """The newest CARD_THREADS_SHOWN + 1 threads of this e-mail the user may see (one more tells "there are more")."""
+    threads = visible_threads(user).filter(customer_email=email.strip().lower()).select_related("pok", "owner")
+    return list(threads.order_by("-last_message_at", "-id")[: CARD_THREADS_SHOWN + 1])
+
+
+def card_search_buttons(email: str, threads: list) -> list[SearchButton]:
+    """BaseLinker search buttons from the card's e-mail and the senders and subjects of its threads."""
+    senders = list(
+        Message.objects.filter(thread__in=[t.pk for t in threads], direction=Direction.INCOMING)
+        .order_by("-date")
+        .values_list("from_address", "from_name", "subject")[:SENDER_MESSAGES_READ]
+    )
+    emails = [email] + [address for address, _name, _subject in senders]
+    subjects = [t.subject for t in threads] + [subject for _address, _name, subject in senders]
+    names = [name for _address, name, _subject in senders]
+    return search_buttons(emails, subjects, names)

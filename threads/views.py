@@ -19,7 +19,10 @@ from threads.html import framed, mail_body
 from threads.models import Attachment, Direction, Message, Status, Thread
 from threads.permissions import thread_or_404
 from threads.selectors import (
+    CARD_THREADS_SHOWN,
     INBOX_STATUSES,
+    card_search_buttons,
+    card_threads,
     next_to_answer,
     other_threads,
     owned_threads,
@@ -33,6 +36,12 @@ from threads.selectors import (
 from threads.tables import PER_PAGE, ThreadTable
 
 INLINE_IMAGE_TYPES = frozenset({"image/png", "image/jpeg", "image/gif", "image/webp"})
+
+
+@staff_required
+def overview(request):
+    """A panel per POK with its counts and the customer search (spec 6)."""
+    return render(request, "threads/overview.html", {"pok_panels": pok_panels(request.user)})
 
 
 @require_GET
@@ -346,3 +355,20 @@ def _start(request, pok, form):
     )
     messages.success(request, _("Message queued for sending as thread %(token)s.") % {"token": thread.token})
     return thread
+
+
+@staff_required
+def card(request):
+    """Customer card for one e-mail (spec 8): its threads, the shop customers and BaseLinker search."""
+    email = request.GET.get("email", "").strip()
+    if not email:
+        raise Http404(_("No e-mail address given."))
+    threads = card_threads(request.user, email)
+    context = {
+        "email": email,
+        "threads": threads[:CARD_THREADS_SHOWN],
+        "more_threads": len(threads) > CARD_THREADS_SHOWN,
+        "search_buttons": card_search_buttons(email, threads),
+        **customer_panel([email], get_language(), all_orders=request.GET.get("all") == "1"),
+    }
+    return render(request, "threads/card.html", context)

@@ -1,35 +1,14 @@
-"""The navigation header of every staff page and links shared by the pages."""
+"""Links shared by the pages of several apps."""
 
 from urllib.parse import urlencode
 
 from django import template
 from django.urls import reverse
 
-from threads.models import Status
-from threads.selectors import pok_panels
-
 register = template.Library()
-
-
-@register.inclusion_tag("crm/_navigation.html", takes_context=True)
-def navigation(context):
-    """Back, Overview and one small panel per visible POK (spec 7.1); nothing for visitors."""
-    request = context.get("request")
-    user = getattr(request, "user", None)
-    if user is None or not user.is_authenticated or not user.is_staff:
-        return {"show": False}
-    # The overview has the same panels already: no second pair of queries.
-    panels = context["pok_panels"] if "pok_panels" in context else pok_panels(user)
-    return {"show": True, "panels": panels, "request": request, "user": user, "perms": context.get("perms")}
 
 
 @register.filter
 def customer_card_url(email: str) -> str:
     """The customer card of an e-mail address (spec 8)."""
-    return f"{reverse('customers:card')}?{urlencode({'email': email})}"
-
-
-@register.filter
-def status_label(value: str) -> str:
-    """The translated name of a thread status code, as kept in the history."""
-    return Status(value).label if value in Status.values else value
+    return f"{reverse('customer_card')}?{urlencode({'email': email})}"

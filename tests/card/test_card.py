@@ -16,7 +16,7 @@ EMAIL = "jan.kowalski@example.com"
 
 
 def card(client, email=EMAIL, language="en", **params):
-    return client.get(reverse("customers:card"), {"email": email, **params}, HTTP_ACCEPT_LANGUAGE=language)
+    return client.get(reverse("customer_card"), {"email": email, **params}, HTTP_ACCEPT_LANGUAGE=language)
 
 
 def links(html, css_class):
@@ -229,7 +229,7 @@ def test_staff_without_threads_of_the_email_still_sees_the_shop_customer(client,
 
 
 def test_missing_email_is_404(client, staff):
-    assert client.get(reverse("customers:card")).status_code == 404
+    assert client.get(reverse("customer_card")).status_code == 404
 
 
 def queries_for_card(client, email):

@@ -32,4 +32,4 @@ def test_results_appear_as_the_user_types_and_open_the_card(transactional_db, li
     assert result.count() == 0
     page.locator("#customer-search-q").fill("600 100 200")
     result.first.click()
-    page.wait_for_url(f"**{reverse('customers:card')}?email={quote('Jan.Kowalski@Example.com', safe='')}")
+    page.wait_for_url(f"**{reverse('customer_card')}?email={quote('Jan.Kowalski@Example.com', safe='')}")

@@ -30,7 +30,7 @@ def indexed(shop):
 
 
 def card_link(email):
-    return f'href="{reverse("customers:card")}?email={quote(email, safe="")}"'
+    return f'href="{reverse("customer_card")}?email={quote(email, safe="")}"'
 
 
 def test_htmx_request_gets_the_results_fragment(staff_client, indexed):

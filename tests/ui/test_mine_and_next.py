@@ -102,10 +102,10 @@ def test_navigation_links_my_threads_statistics_and_personal_data_by_permission(
     page = anna_client.get(reverse("overview")).content.decode()
     assert reverse("threads:mine") in page and reverse("stats:overview") in page
     assert reverse("gdpr:person") not in page
-    card = anna_client.get(reverse("customers:card"), {"email": "jan@example.com"}).content.decode()
+    card = anna_client.get(reverse("customer_card"), {"email": "jan@example.com"}).content.decode()
     assert reverse("gdpr:person") not in card
 
     anna.user_permissions.add(Permission.objects.get(codename="view_personal_data"))
     assert reverse("gdpr:person") in anna_client.get(reverse("threads:mine")).content.decode()
-    card = anna_client.get(reverse("customers:card"), {"email": "jan@example.com"}).content.decode()
+    card = anna_client.get(reverse("customer_card"), {"email": "jan@example.com"}).content.decode()
     assert f"{reverse('gdpr:person')}?email=jan%40example.com" in card

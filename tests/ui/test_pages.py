@@ -92,7 +92,7 @@ def test_list_columns_link_sender_to_the_card_and_subject_to_the_thread(anna_cli
     thread = receive(pok_a, sender="Zofia Zażółć <Zofia@Example.com>", subject="Broken mug").thread
     services.assign_owner(thread, anna)
     page = anna_client.get(reverse("threads:inbox", args=[pok_a.pk])).content.decode()
-    assert f"{reverse('customers:card')}?email=zofia%40example.com" in page
+    assert f"{reverse('customer_card')}?email=zofia%40example.com" in page
     assert reverse("threads:detail", args=[thread.public_id]) in page
     assert "Zofia Zażółć" in page and "bok@shop-a.example" in page and "Anna Nowak" in page
     assert thread.token in page and "new" in page

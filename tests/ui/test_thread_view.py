@@ -33,7 +33,7 @@ def test_messages_in_date_order_with_direction_author_and_internal_notes(anna_cl
     assert 'class="msg msg-in' in page and 'class="msg msg-out' in page and 'class="msg msg-note' in page
     assert "From the customer" in page and "Internal note · not sent to the customer" in page
     assert "Anna Nowak" in page
-    assert f"{reverse('customers:card')}?email=jan%40example.com" in page
+    assert f"{reverse('customer_card')}?email=jan%40example.com" in page
 
 
 def test_customer_own_words_shown_and_quoted_text_folded(anna_client, pok_a):

@@ -1,9 +1,0 @@
-from django.urls import path
-
-from customers import views
-
-app_name = "customers"
-
-urlpatterns = [
-    path("", views.card, name="card"),
-]
