@@ -17,7 +17,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("search/", include("search.urls")),
     path("", include("threads.urls")),
-    path("personal-data/", include("customers.gdpr_urls")),
+    path("personal-data/", include("threads.gdpr.urls")),
     path("cron/", include("pok.urls")),
     path("stats/", include("threads.stats_urls")),
 ]

@@ -80,6 +80,20 @@ def assign_owner(thread: Thread, owner, actor=None) -> bool:
     return True
 
 
+@transaction.atomic
+def erase_mail(threads: list[Thread], *, messages: list[Message]) -> int:
+    """Delete whole threads and single messages of other threads (a personal-data erasure); returns how many
+    threads went. A thread left without messages only held the erased person's words (its subject too)."""
+    touched = {message.thread_id for message in messages}
+    Message.objects.filter(pk__in=[m.pk for m in messages]).delete()
+    thread_ids = [thread.pk for thread in threads]
+    thread_ids += list(Thread.objects.filter(pk__in=touched, messages__isnull=True).values_list("pk", flat=True))
+    Thread.objects.filter(pk__in=thread_ids).delete()
+    for thread in Thread.objects.filter(pk__in=touched):
+        refresh_counters(thread)
+    return len(thread_ids)
+
+
 def _check_files(files) -> None:
     limit = settings.CRM_MAX_ATTACHMENT_BYTES
     total = sum(len(f.content) for f in files)

@@ -3,9 +3,9 @@
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from customers import gdpr
 from tests.gdpr.conftest import JAN, ZOFIA, incoming
 from threads import services
+from threads.gdpr import collect as gdpr
 from threads.models import Direction
 
 

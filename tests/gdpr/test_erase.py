@@ -6,10 +6,10 @@ from pathlib import Path
 import pytest
 from django.urls import reverse
 
-from customers import gdpr
 from customers.models import Customer, Disclosure, Erasure
 from tests.gdpr.conftest import JAN, ZOFIA
 from tests.gdpr.test_views import client_for, csrf_post
+from threads.gdpr import collect as gdpr
 from threads.models import Attachment, Message, Thread
 
 ERASE = reverse("gdpr:erase")

@@ -5,10 +5,10 @@ import io
 from django.utils import translation
 from pypdf import PdfReader
 
-from customers import gdpr
-from customers.gdpr_pdf import render_report
 from customers.models import Order
 from tests.gdpr.conftest import JAN
+from threads.gdpr import collect as gdpr
+from threads.gdpr.pdf import render_report
 
 
 def pdf_text(pdf: bytes) -> str:

@@ -16,41 +16,14 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from crm.permissions import personal_data_required, superuser_required
-from customers import gdpr
-from customers.gdpr_pdf import render_report
 from customers.models import Disclosure
-
-
-class DisclosureForm(forms.ModelForm):
-    class Meta:
-        model = Disclosure
-        fields = ["disclosed_on", "recipient", "scope"]
-        widgets = {
-            "disclosed_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-            "scope": forms.Textarea(attrs={"rows": 2}),
-        }
-        help_texts = {
-            "recipient": gettext_lazy("e.g. a courier company, the police, an accounting office"),
-            "scope": gettext_lazy("which data, and why"),
-        }
-
-
-class EraseForm(forms.Form):
-    confirm_email = forms.CharField(label=gettext_lazy("Type the e-mail address again"), max_length=255)
-
-    def __init__(self, *args, email: str, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.email = email
-
-    def clean_confirm_email(self):
-        typed = gdpr.normalize(self.cleaned_data["confirm_email"])
-        if typed != self.email:
-            raise forms.ValidationError(_("This is not the address being erased."))
-        return typed
+from threads.gdpr.collect import collect, normalize
+from threads.gdpr.erase import erase as erase_data
+from threads.gdpr.forms import DisclosureForm, EraseForm
+from threads.gdpr.pdf import render_report
 
 
 def person_url(email: str) -> str:
@@ -59,7 +32,7 @@ def person_url(email: str) -> str:
 
 def _email(request) -> str:
     source = request.POST if request.method == "POST" else request.GET
-    return gdpr.normalize(source.get("email", ""))
+    return normalize(source.get("email", ""))
 
 
 def _valid(email: str) -> bool:
@@ -81,8 +54,8 @@ def _person_page(request, email: str, form: DisclosureForm, status: int = 200):
     if email and not _valid(email):
         context["invalid"] = True
     elif email:
-        context["data"] = gdpr.collect(email)
-    return render(request, "customers/gdpr/person.html", context, status=status)
+        context["data"] = collect(email)
+    return render(request, "threads/gdpr/person.html", context, status=status)
 
 
 @require_GET
@@ -92,7 +65,7 @@ def report(request):
     if not _valid(email):
         messages.error(request, _("Enter a valid e-mail address."))
         return redirect("gdpr:person")
-    pdf = render_report(gdpr.collect(email), request.user.get_username())
+    pdf = render_report(collect(email), request.user.get_username())
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="personal-data-{timezone.localdate():%Y-%m-%d}.pdf"'
     return response
@@ -121,7 +94,7 @@ def disclosure_edit(request, pk):
         form.save()
         messages.success(request, _("The disclosure is saved."))
         return redirect(person_url(disclosure.email))
-    return render(request, "customers/gdpr/disclosure_form.html", {"form": form, "disclosure": disclosure})
+    return render(request, "threads/gdpr/disclosure_form.html", {"form": form, "disclosure": disclosure})
 
 
 @require_http_methods(["GET", "POST"])
@@ -132,7 +105,7 @@ def disclosure_delete(request, pk):
         disclosure.delete()
         messages.success(request, _("The disclosure is deleted."))
         return redirect(person_url(disclosure.email))
-    return render(request, "customers/gdpr/disclosure_delete.html", {"disclosure": disclosure})
+    return render(request, "threads/gdpr/disclosure_delete.html", {"disclosure": disclosure})
 
 
 @require_http_methods(["GET", "POST"])
@@ -145,7 +118,7 @@ def erase(request):
         return redirect("gdpr:person")
     form = EraseForm(request.POST or None, email=email)
     if request.method == "POST" and form.is_valid():
-        record = gdpr.erase(email, request.user)
+        record = erase_data(email, request.user)
         messages.success(
             request,
             _("Erased. Threads removed: %(threads)s, messages: %(messages)s, attachments: %(attachments)s.")
@@ -156,4 +129,4 @@ def erase(request):
             },
         )
         return redirect(person_url(email))
-    return render(request, "customers/gdpr/erase.html", {"email": email, "form": form, "data": gdpr.collect(email)})
+    return render(request, "threads/gdpr/erase.html", {"email": email, "form": form, "data": collect(email)})

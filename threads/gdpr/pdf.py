@@ -23,7 +23,7 @@ from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.platypus import KeepTogether, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
-from customers.gdpr import PersonalData, ShopAccount, ShopOrder
+from threads.gdpr.collect import PersonalData, ShopAccount, ShopOrder
 from threads.models import Direction, Status
 
 FONT_DIR = Path(__file__).resolve().parent / "fonts"

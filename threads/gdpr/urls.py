@@ -1,6 +1,6 @@
 from django.urls import path
 
-from customers import gdpr_views as views
+from threads.gdpr import views
 
 app_name = "gdpr"
 
