@@ -19,5 +19,5 @@ urlpatterns = [
     path("", include("threads.urls")),
     path("personal-data/", include("threads.gdpr.urls")),
     path("cron/", include("pok.urls")),
-    path("stats/", include("threads.stats_urls")),
+    path("stats/", include("threads.stats.urls")),
 ]

@@ -1,11 +1,11 @@
-"""threads.stats on a hand-made helpdesk (tests/stats/dataset.py): every figure worked out by hand."""
+"""threads.stats.figures on a hand-made helpdesk (tests/stats/dataset.py): every figure worked out by hand."""
 
 from datetime import date
 
 import pytest
 
 from tests.stats.dataset import PERIOD
-from threads.stats import Durations, percentile, report
+from threads.stats.figures import Durations, percentile, report
 
 MIN = 60
 HOUR = 3600
