@@ -56,6 +56,11 @@ def reindex_customers(customer_ids: Iterable[int], progress: Progress | None = N
     return _reindex_ids(sorted(set(customer_ids)), progress).changed
 
 
+def reindex_imported(sender, customer_ids: set[int], **kwargs) -> int:
+    """Receiver of customers.signals.customers_changed: the import's changes are searchable at once."""
+    return reindex_customers(customer_ids)
+
+
 def reindex_changed(since: datetime, progress: Progress | None = None) -> ReindexStats:
     """Customers or addresses changed since `since`, and customers that vanished."""
     stats = _reindex_ids(changed_customer_ids(since), progress)

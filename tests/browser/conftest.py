@@ -3,8 +3,8 @@ import re
 import pytest
 from django.core.management import call_command
 
+from mailsync.demo import DEMO_PASSWORD
 from pok.models import Pok
-from threads.demo import DEMO_PASSWORD
 
 
 @pytest.fixture

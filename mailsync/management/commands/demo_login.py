@@ -1,7 +1,7 @@
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
-from threads.demo import DEMO_PASSWORD
+from mailsync.demo import DEMO_PASSWORD
 
 
 class Command(BaseCommand):

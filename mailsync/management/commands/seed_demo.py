@@ -3,6 +3,7 @@ import time
 from django.core.management.base import BaseCommand
 
 from customers.demo import seed_shop
+from mailsync.demo import seed_helpdesk
 from search.indexing import reindex_customers
 
 
@@ -22,8 +23,6 @@ class Command(BaseCommand):
         indexed = reindex_customers(range(customers - added["customers"] + 1, customers + 1))
         self.stdout.write(f"Search index: {indexed} customers indexed")
         if not no_helpdesk:
-            from threads.demo import seed_helpdesk
-
             made = seed_helpdesk()
             self.stdout.write(f"Helpdesk: {made['poks']} POKs, {made['threads']} threads added")
         self.stdout.write(self.style.SUCCESS(f"Demo data ready in {time.monotonic() - started:.1f} s"))

@@ -16,7 +16,6 @@ from django.utils import timezone
 from mailsync.storing import store_message
 from pok.models import Pok, PokStaff
 from threads import services
-from threads.counters import refresh_counters
 from threads.models import Delivery, Direction, Message, Status
 
 DEMO_PASSWORD = "demo-crm-2026"
@@ -168,7 +167,7 @@ def _conversation(poks, users, number, pok_index, name, email, subject, first, r
         store_message(pok, raw)
     if number == 0:
         services.add_note(thread, users["demo"], "Klient dzwonił, sprawdzamy w InPost.")
-    refresh_counters(thread)
+    services.refresh_counters(thread)
     thread.refresh_from_db()
     if thread.status != status:
         services.change_status(thread, status, actor=staff)
