@@ -15,28 +15,18 @@ joins, but is marked "unknown sender" (tokens are guessable and leak in
 forwards).
 """
 
-import re
 from dataclasses import dataclass
 
 from django.db.models import Q
 
 from threads.models import Message, Status, Thread
-from threads.public_ids import ALPHABET, LENGTH, tokens_in
-
-REPLY_PREFIX_RE = re.compile(r"^\s*((re|odp|fwd?|pd|aw|wg|sv|tr|r)\s*(\[\d+\])?\s*:\s*)+", re.IGNORECASE)
-BRACKETED_TOKEN_RE = re.compile(rf"\[#[{ALPHABET}]{{{LENGTH}}}\]")
+from threads.public_ids import bare_subject, tokens_in
 
 
 @dataclass
 class Route:
     thread: Thread | None  # None: start a new thread
     unknown_sender: bool = False
-
-
-def bare_subject(subject: str) -> str:
-    """The subject without thread tokens and "Re:"/"Odp:"/"Fwd:" prefixes, case kept."""
-    without_tokens = BRACKETED_TOKEN_RE.sub(" ", subject or "")
-    return " ".join(REPLY_PREFIX_RE.sub("", " ".join(without_tokens.split())).split())
 
 
 def normalized_subject(subject: str) -> str:

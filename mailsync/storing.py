@@ -5,7 +5,6 @@ unique per POK: what is already here, including copies of our own sent mail,
 is a duplicate and is not stored again.
 """
 
-import hashlib
 import re
 import uuid
 from dataclasses import dataclass
@@ -19,8 +18,7 @@ from mailsync.reply_strip import split_reply
 from mailsync.routing import route
 from pok.models import Pok
 from threads import services
-from threads.counters import count_incoming
-from threads.models import Attachment, Direction, Message, Status
+from threads.models import Attachment, Direction, Message
 
 NEW, DUPLICATE = "new", "duplicate"
 SAFE_SUFFIX_RE = re.compile(r"\.([A-Za-z0-9]{1,8})$")
@@ -50,8 +48,7 @@ def store_message(pok: Pok, raw: bytes, absent: str = "") -> tuple[str, Message 
 def store_too_large(pok: Pok, header_bytes: bytes, size: int, place: ServerPlace) -> tuple[str, Message | None]:
     """Record a message left on the server because of its size: headers only, marked."""
     parsed = parse_headers(header_bytes)
-    message_identity = parsed.message_id or "sha256:" + hashlib.sha256(header_bytes).hexdigest()
-    return _store(pok, parsed, message_identity, header_bytes, place, size=size)
+    return _store(pok, parsed, identity(parsed, header_bytes), header_bytes, place, size=size)
 
 
 def _store(pok, parsed: ParsedMessage, message_identity, raw, kept_at, size, absent=""):
@@ -98,19 +95,18 @@ def _save(pok, parsed: ParsedMessage, message_identity, raw, kept_at: ServerPlac
     message.save()
     Attachment.objects.bulk_create([_attachment(message, part) for part in parsed.attachments])
     if where.thread is not None:
-        if not parsed.is_auto_reply and where.thread.status != Status.NEW:
-            services.change_status(where.thread, Status.NEW)
-        count_incoming(where.thread, message)
+        services.customer_wrote(where.thread, message=message)
     return message
 
 
 def _new_thread(pok, parsed: ParsedMessage, first_mail: Message):
-    thread = services.create_thread(
-        pok, parsed.subject, parsed.from_address, parsed.from_name, recipient=first_mail.to, first_mail=first_mail
+    return services.thread_from_mail(
+        pok,
+        subject=parsed.subject,
+        customer_email=parsed.from_address,
+        customer_name=parsed.from_name,
+        first_mail=first_mail,
     )
-    if parsed.is_auto_reply:
-        services.change_status(thread, Status.ARCHIVED)
-    return thread
 
 
 def _attachment(message: Message, part) -> Attachment:

@@ -7,8 +7,8 @@ from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
 from django.utils import translation
 
-from mailsync.routing import bare_subject
 from threads.models import Thread
+from threads.public_ids import bare_subject
 
 MARKERS = {"pl": "Wpisz odpowiedź powyżej tej linii", "en": "Type your reply above this line"}
 MAX_REFERENCES = 10  # the newest ids only: keeps the header block far below what relays accept

@@ -1,4 +1,4 @@
-"""Thread ids `#XXXXXXX`: seven characters from an alphabet without look-alikes."""
+"""Thread ids `#XXXXXXX`: seven characters from an alphabet without look-alikes, and subjects without them."""
 
 import re
 import secrets
@@ -7,6 +7,8 @@ import secrets
 ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
 LENGTH = 7
 TOKEN_RE = re.compile(rf"#([{ALPHABET}]{{{LENGTH}}})(?![{ALPHABET}])")
+BRACKETED_TOKEN_RE = re.compile(rf"\[#[{ALPHABET}]{{{LENGTH}}}\]")
+REPLY_PREFIX_RE = re.compile(r"^\s*((re|odp|fwd?|pd|aw|wg|sv|tr|r)\s*(\[\d+\])?\s*:\s*)+", re.IGNORECASE)
 
 
 def random_public_id() -> str:
@@ -36,3 +38,9 @@ class FreshIds:
 
 def tokens_in(subject: str) -> list[str]:
     return TOKEN_RE.findall(subject or "")
+
+
+def bare_subject(subject: str) -> str:
+    """The subject without thread tokens and "Re:"/"Odp:"/"Fwd:" prefixes, case kept."""
+    without_tokens = BRACKETED_TOKEN_RE.sub(" ", subject or "")
+    return " ".join(REPLY_PREFIX_RE.sub("", " ".join(without_tokens.split())).split())

@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 
 from threads import outbox
 from threads.composing import compose
-from threads.counters import refresh_counters
+from threads.counters import count_incoming, refresh_counters
 from threads.models import Attachment, Delivery, Direction, EventKind, Message, Status, Thread, ThreadEvent
 from threads.notifications import notify_new_owner
 from threads.permissions import may_own
@@ -40,6 +40,21 @@ def create_thread(pok, subject, customer_email, customer_name="", actor=None, re
     )
     ThreadEvent.objects.create(thread=thread, kind=EventKind.CREATED, new_value=thread.status, actor=actor)
     return thread
+
+
+def thread_from_mail(pok, *, subject: str, customer_email: str, customer_name: str, first_mail: Message) -> Thread:
+    """A thread begun by an incoming mail (not saved yet); an auto-reply's starts archived."""
+    thread = create_thread(pok, subject, customer_email, customer_name, recipient=first_mail.to, first_mail=first_mail)
+    if first_mail.is_auto_reply:
+        change_status(thread, Status.ARCHIVED)
+    return thread
+
+
+def customer_wrote(thread: Thread, *, message: Message) -> None:
+    """An incoming mail joined the thread: counted, and the thread is new again unless it is an auto-reply."""
+    if not message.is_auto_reply and thread.status != Status.NEW:
+        change_status(thread, Status.NEW)
+    count_incoming(thread, message)
 
 
 @transaction.atomic
