@@ -4,18 +4,24 @@ Visitors who are not logged in go to the login page; logged-in users without the
 Which POKs and threads a user sees is decided by pok.permissions and threads.permissions.
 """
 
+from collections.abc import Callable
+from typing import Any
+
 from django.contrib.auth.decorators import permission_required, user_passes_test
 from django.core.exceptions import PermissionDenied
+from django.http import HttpResponse
 from django.views.decorators.cache import never_cache
+
+View = Callable[..., HttpResponse]
 
 # Seeing, reporting and logging what is held about one person (superusers have it; given in the admin).
 PERSONAL_DATA = "customers.view_personal_data"
 
 
-def _logged_in_and(test):
+def _logged_in_and(test: Callable[[Any], bool]) -> Callable[[View], View]:
     """user_passes_test that redirects visitors to the login page and answers other users 403."""
 
-    def check(user) -> bool:
+    def check(user: Any) -> bool:
         if not user.is_authenticated:
             return False
         if not test(user):
@@ -29,6 +35,6 @@ staff_required = _logged_in_and(lambda user: user.is_staff)
 superuser_required = _logged_in_and(lambda user: user.is_superuser)
 
 
-def personal_data_required(view):
+def personal_data_required(view: View) -> View:
     """Staff with the personal-data permission; the pages are never cached."""
     return staff_required(never_cache(permission_required(PERSONAL_DATA, raise_exception=True)(view)))

@@ -7,15 +7,17 @@ newest orders per customer and first products per order are picked by window fun
 
 import re
 from dataclasses import dataclass, field
+from typing import Any
 from urllib.parse import quote
 
 from django.conf import settings
-from django.db.models import Count, F, Window
+from django.db.models import Count, F, Model, Window
 from django.db.models.functions import Lower, RowNumber
 from django.utils.translation import gettext as _
 
 from customers.links import customer_admin_url, order_admin_url
 from customers.models import (
+    Address,
     CountryLang,
     Customer,
     Order,
@@ -45,7 +47,7 @@ class OrderRow:
     tracking_url: str = ""
 
     @property
-    def address(self):
+    def address(self) -> Address | None:
         return self.order.address_delivery
 
     @property
@@ -79,7 +81,9 @@ def customer_panel(emails: list[str], language: str, all_orders: bool = False) -
         .annotate(order_count=Count("orders"))
         .order_by("is_guest", "id_customer")
     )
-    rows = {c.id_customer: CustomerRow(c, customer_admin_url(c.id_customer), c.order_count) for c in customers}
+    rows: dict[Any, CustomerRow] = {
+        c.id_customer: CustomerRow(c, customer_admin_url(c.id_customer), c.order_count) for c in customers
+    }
     orders = _orders(list(rows), all_orders) if rows else []
     for order_row in _order_rows(orders, _language_code(language)):
         rows[order_row.order.customer_id].orders.append(order_row)
@@ -117,7 +121,7 @@ def _order_rows(orders: list[Order], language: str) -> list[OrderRow]:
         _set_status(row, state_names)
         lines = products.get(order.id_order, [])
         row.products = lines
-        row.more_products = lines[0].line_count - len(lines) if lines else 0
+        row.more_products = lines[0].line_count - len(lines) if lines else 0  # type: ignore[attr-defined]  # annotated
         if order.address_delivery:
             row.country = country_names.get(order.address_delivery.country_id, "")
         _set_shipment(row, shipments.get(order.id_order))
@@ -125,7 +129,7 @@ def _order_rows(orders: list[Order], language: str) -> list[OrderRow]:
     return rows
 
 
-def _first_products(order_ids: list[int]) -> dict[int, list[OrderDetail]]:
+def _first_products(order_ids: list[int]) -> dict[int | None, list[OrderDetail]]:
     lines = (
         OrderDetail.objects.filter(order_id__in=order_ids)
         .annotate(
@@ -135,15 +139,15 @@ def _first_products(order_ids: list[int]) -> dict[int, list[OrderDetail]]:
         .filter(rank__lte=PRODUCTS_SHOWN)
         .order_by("order_id", "id_order_detail")
     )
-    by_order = {}
+    by_order: dict[int | None, list[OrderDetail]] = {}
     for line in lines:
         by_order.setdefault(line.order_id, []).append(line)
     return by_order
 
 
-def _shipments(order_ids: list[int]) -> dict[int, OrderCarrier]:
+def _shipments(order_ids: list[int]) -> dict[int | None, OrderCarrier]:
     """Per order its newest carrier row, preferring one with a tracking number."""
-    shipments = {}
+    shipments: dict[int | None, OrderCarrier] = {}
     for shipment in (
         OrderCarrier.objects.filter(order_id__in=order_ids).select_related("carrier").order_by("id_order_carrier")
     ):
@@ -153,17 +157,21 @@ def _shipments(order_ids: list[int]) -> dict[int, OrderCarrier]:
     return shipments
 
 
-def _names(model, key: str, ids: set, language: str) -> dict[int, str]:
+def _names(model: type[Model], key: str, ids: set[int | None], language: str) -> dict[int | None, str]:
     """Names of a PrestaShop *_lang table in `language`, else in the first language that has one."""
-    names = {}
-    rows = model.objects.filter(**{f"{key}__in": ids}).values_list(key, "lang__iso_code", "name").order_by("lang_id")
+    names: dict[int | None, str] = {}
+    rows = (
+        model._default_manager.filter(**{f"{key}__in": ids})
+        .values_list(key, "lang__iso_code", "name")
+        .order_by("lang_id")
+    )
     for object_id, iso_code, name in rows:
         if object_id not in names or iso_code.lower() == language:
             names[object_id] = name
     return names
 
 
-def _set_status(row: OrderRow, state_names: dict[int, str]) -> None:
+def _set_status(row: OrderRow, state_names: dict[int | None, str]) -> None:
     state = row.order.current_state
     row.status = state_names.get(row.order.current_state_id, "")
     if state and HEX_COLOUR.fullmatch(state.color or ""):

@@ -160,17 +160,17 @@ def _conversation(poks, users, number, pok_index, name, email, subject, first, r
     _status, message = store_message(pok, _customer_mail(pok, name, email, subject, first, start, attachment))
     thread = message.thread
     if reply:
-        sent = services.reply(thread, staff, reply, then_status=Status.WAITING)
+        sent = services.reply(thread, author=staff, text=reply, then_status=Status.WAITING)
         _backdate(sent, start + timedelta(hours=2))
     if follow_up:
         raw = _customer_mail(pok, name, email, f"Re: [{thread.token}] {subject}", follow_up, start + timedelta(hours=5))
         store_message(pok, raw)
     if number == 0:
-        services.add_note(thread, users["demo"], "Klient dzwonił, sprawdzamy w InPost.")
+        services.add_note(thread, author=users["demo"], text="Klient dzwonił, sprawdzamy w InPost.")
     services.refresh_counters(thread)
     thread.refresh_from_db()
     if thread.status != status:
-        services.change_status(thread, status, actor=staff)
+        services.change_status(thread, status=status, actor=staff)
 
 
 def _customer_mail(pok, name, email, subject, text, when, attachment=None) -> bytes:

@@ -73,7 +73,7 @@ def _occurs(form: str) -> Q:
 
 def _one_per_email(customers: list[CustomerIndexEntry]) -> list[CustomerIndexEntry]:
     """Guest checkouts repeat an e-mail; the customer card is one per e-mail."""
-    first_by_email = {}
+    first_by_email: dict[str, CustomerIndexEntry] = {}
     for customer in customers:
         first_by_email.setdefault(customer.email.lower(), customer)
     return list(first_by_email.values())

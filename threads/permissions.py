@@ -1,5 +1,6 @@
 """Which threads a user sees (those of the POKs they work in) and who may own a thread."""
 
+from django.contrib.auth.models import User
 from django.db.models import QuerySet
 from django.http import Http404
 
@@ -7,19 +8,19 @@ from pok.permissions import pok_staff
 from threads.models import Thread
 
 
-def visible_threads(user) -> QuerySet[Thread]:
+def visible_threads(user: User) -> QuerySet[Thread]:
     threads = Thread.objects.all()
     if user.is_superuser:
         return threads
     return threads.filter(pok__memberships__user=user)
 
 
-def thread_or_404(user, public_id: str) -> Thread:
+def thread_or_404(user: User, public_id: str) -> Thread:
     thread = visible_threads(user).select_related("pok", "owner").filter(public_id=public_id).first()
     if thread is None:
         raise Http404("No such thread")
     return thread
 
 
-def may_own(thread: Thread, user) -> bool:
+def may_own(thread: Thread, user: User) -> bool:
     return pok_staff(thread.pok_id).filter(pk=user.pk).exists()

@@ -1,13 +1,15 @@
 """Read-side queries of the staff pages, each a fixed number of SQL queries."""
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 
-from django.db.models import Count, Prefetch, Q
+from django.contrib.auth.models import User
+from django.db.models import Count, Prefetch, Q, QuerySet
 
 from customers.baselinker import SearchButton, search_buttons
 from pok.models import Pok
 from pok.permissions import visible_poks
-from threads.models import Attachment, Direction, Message, Status, Thread
+from threads.models import Attachment, Direction, Message, Status, Thread, ThreadEvent
 from threads.permissions import visible_threads
 
 INBOX_STATUSES = (Status.NEW, Status.WAITING)
@@ -28,7 +30,7 @@ class PokPanel:
         return self.new + self.waiting
 
 
-def pok_panels(user) -> list[PokPanel]:
+def pok_panels(user: User) -> list[PokPanel]:
     """Every POK the user sees with its thread counts: two queries, however many POKs."""
     panels = {pok.pk: PokPanel(pok) for pok in visible_poks(user).order_by("name")}
     counts = Thread.objects.filter(pok__in=list(panels)).values("pok", "status").annotate(count=Count("id")).order_by()
@@ -37,18 +39,18 @@ def pok_panels(user) -> list[PokPanel]:
     return list(panels.values())
 
 
-def pok_threads(pok: Pok, archived: bool):
+def pok_threads(pok: Pok, archived: bool) -> QuerySet[Thread]:
     """The threads of one list (spec 7): INBOX is new + waiting, Archive is archived."""
     statuses = [Status.ARCHIVED] if archived else list(INBOX_STATUSES)
     return _listed(Thread.objects.filter(pok=pok, status__in=statuses))
 
 
-def owned_threads(user, statuses):
+def owned_threads(user: User, statuses: Iterable[str]) -> QuerySet[Thread]:
     """The "My threads" list: the user's own threads in the given statuses, across the POKs they see."""
     return _listed(visible_threads(user).filter(owner=user, status__in=statuses))
 
 
-def _listed(threads):
+def _listed(threads: QuerySet[Thread]) -> QuerySet[Thread]:
     """What every row of a thread table shows, without a query per row."""
     return threads.select_related("owner", "pok")
 
@@ -69,16 +71,16 @@ def next_to_answer(pok: Pok, after: Thread | None) -> tuple[Thread | None, bool]
     return waiting.exclude(pk=after.pk).first(), True
 
 
-def thread_messages(thread: Thread):
+def thread_messages(thread: Thread) -> QuerySet[Message]:
     attachments = Prefetch("attachments", queryset=Attachment.objects.order_by("id"))
     return thread.messages.select_related("author").prefetch_related(attachments).order_by("date", "id")
 
 
-def thread_history(thread: Thread):
+def thread_history(thread: Thread) -> QuerySet[ThreadEvent]:
     return thread.events.select_related("actor").order_by("created_at", "id")
 
 
-def other_threads(user, thread: Thread):
+def other_threads(user: User, thread: Thread) -> QuerySet[Thread]:
     """Threads of the same customer e-mail the user may see (spec 9.5), newest first."""
     if not thread.customer_email:
         return Thread.objects.none()
@@ -91,7 +93,7 @@ def other_threads(user, thread: Thread):
     )
 
 
-def sender_emails(thread: Thread, messages) -> list[str]:
+def sender_emails(thread: Thread, messages: Iterable[Message]) -> list[str]:
     """The customer's address and every other address customers wrote from, in order of appearance."""
     emails = [thread.customer_email] if thread.customer_email else []
     for message in messages:
@@ -101,19 +103,19 @@ def sender_emails(thread: Thread, messages) -> list[str]:
     return emails
 
 
-def thread_search_buttons(thread: Thread, messages, emails: list[str]):
+def thread_search_buttons(thread: Thread, messages: Iterable[Message], emails: list[str]) -> list[SearchButton]:
     """BaseLinker search buttons (spec 8.3.3) from this thread's senders and subjects: no query."""
     incoming = [m for m in messages if m.direction == Direction.INCOMING]
     return search_buttons(emails, [thread.subject] + [m.subject for m in incoming], [m.from_name for m in incoming])
 
 
-def card_threads(user, email: str) -> list:
+def card_threads(user: User, email: str) -> list[Thread]:
     """The newest CARD_THREADS_SHOWN + 1 threads of this e-mail the user may see (one more tells "there are more")."""
     threads = visible_threads(user).filter(customer_email=email.strip().lower()).select_related("pok", "owner")
     return list(threads.order_by("-last_message_at", "-id")[: CARD_THREADS_SHOWN + 1])
 
 
-def card_search_buttons(email: str, threads: list) -> list[SearchButton]:
+def card_search_buttons(email: str, threads: list[Thread]) -> list[SearchButton]:
     """BaseLinker search buttons from the card's e-mail and the senders and subjects of its threads."""
     senders = list(
         Message.objects.filter(thread__in=[t.pk for t in threads], direction=Direction.INCOMING)

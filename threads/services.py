@@ -4,8 +4,10 @@ Every status change and assignment writes a ThreadEvent (spec 9.3).
 """
 
 import uuid
+from collections.abc import Iterable
 
 from django.conf import settings
+from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.validators import validate_email
@@ -14,8 +16,9 @@ from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from pok.models import Pok
 from threads import outbox
-from threads.composing import compose
+from threads.composing import OutgoingFile, compose
 from threads.counters import count_incoming, refresh_counters
 from threads.models import Attachment, Delivery, Direction, EventKind, Message, Status, Thread, ThreadEvent
 from threads.notifications import notify_new_owner
@@ -26,7 +29,16 @@ class ActionRefused(Exception):
     """A thread action the rules do not allow; str() is the message for staff."""
 
 
-def create_thread(pok, subject, customer_email, customer_name="", actor=None, recipient="", first_mail=None) -> Thread:
+def create_thread(
+    pok: Pok,
+    *,
+    subject: str,
+    customer_email: str,
+    customer_name: str = "",
+    actor: User | None = None,
+    recipient: str = "",
+    first_mail: Message | None = None,
+) -> Thread:
     """A new thread; `first_mail` is the Message it starts with, counted at once (no update after)."""
     thread = Thread.objects.create(
         pok=pok,
@@ -42,23 +54,30 @@ def create_thread(pok, subject, customer_email, customer_name="", actor=None, re
     return thread
 
 
-def thread_from_mail(pok, *, subject: str, customer_email: str, customer_name: str, first_mail: Message) -> Thread:
-    """A thread begun by an incoming mail (not saved yet); an auto-reply's starts archived."""
-    thread = create_thread(pok, subject, customer_email, customer_name, recipient=first_mail.to, first_mail=first_mail)
+def thread_from_mail(pok: Pok, *, subject: str, customer_email: str, customer_name: str, first_mail: Message) -> Thread:
+    """A thread begun by an incoming mail (`first_mail`, not saved yet); an auto-reply's starts archived."""
+    thread = create_thread(
+        pok,
+        subject=subject,
+        customer_email=customer_email,
+        customer_name=customer_name,
+        recipient=first_mail.to,
+        first_mail=first_mail,
+    )
     if first_mail.is_auto_reply:
-        change_status(thread, Status.ARCHIVED)
+        change_status(thread, status=Status.ARCHIVED)
     return thread
 
 
 def customer_wrote(thread: Thread, *, message: Message) -> None:
     """An incoming mail joined the thread: counted, and the thread is new again unless it is an auto-reply."""
     if not message.is_auto_reply and thread.status != Status.NEW:
-        change_status(thread, Status.NEW)
+        change_status(thread, status=Status.NEW)
     count_incoming(thread, message)
 
 
 @transaction.atomic
-def change_status(thread: Thread, status: str, actor=None) -> bool:
+def change_status(thread: Thread, *, status: str, actor: User | None = None) -> bool:
     """Set the status; returns whether it changed."""
     if status not in Status.values:
         raise ActionRefused(_("Unknown status: %(status)s") % {"status": status})
@@ -73,7 +92,7 @@ def change_status(thread: Thread, status: str, actor=None) -> bool:
 
 
 @transaction.atomic
-def assign_owner(thread: Thread, owner, actor=None) -> bool:
+def assign_owner(thread: Thread, *, owner: User | None, actor: User | None = None) -> bool:
     """Make `owner` (or nobody, with None) the thread's owner; only the POK's staff may own it (spec 3.3)."""
     if owner is not None and not may_own(thread, owner):
         raise ActionRefused(
@@ -109,7 +128,7 @@ def erase_mail(threads: list[Thread], *, messages: list[Message]) -> int:
     return len(thread_ids)
 
 
-def _check_files(files) -> None:
+def _check_files(files: list[OutgoingFile]) -> None:
     limit = settings.CRM_MAX_ATTACHMENT_BYTES
     total = sum(len(f.content) for f in files)
     if total > limit:
@@ -125,7 +144,7 @@ def _closing_status(status: str) -> str:
     return status
 
 
-def _save_files(message: Message, files) -> None:
+def _save_files(message: Message, files: list[OutgoingFile]) -> None:
     for file in files:
         attachment = Attachment(
             message=message, filename=file.filename[:255], content_type=file.content_type, size=len(file.content)
@@ -134,7 +153,14 @@ def _save_files(message: Message, files) -> None:
         attachment.save()
 
 
-def _queue_mail(thread: Thread, author, text: str, recipient: str, files, reply_to) -> Message:
+def _queue_mail(
+    thread: Thread,
+    author: User,
+    text: str,
+    recipient: str,
+    files: list[OutgoingFile],
+    reply_to: Message | None,
+) -> Message:
     composed = compose(thread, text, recipient, files, reply_to=reply_to)
     now = timezone.now()
     message = Message(
@@ -164,7 +190,9 @@ def _queue_mail(thread: Thread, author, text: str, recipient: str, files, reply_
 
 
 @transaction.atomic
-def reply(thread: Thread, author, text: str, files=(), then_status: str = Status.WAITING) -> Message:
+def reply(
+    thread: Thread, *, author: User, text: str, files: Iterable[OutgoingFile] = (), then_status: str = Status.WAITING
+) -> Message:
     """Answer the customer; the mail is queued, sent after commit (spec 9.2.5)."""
     files = list(files)
     _check_files(files)
@@ -172,14 +200,14 @@ def reply(thread: Thread, author, text: str, files=(), then_status: str = Status
     last_incoming = thread.messages.filter(direction=Direction.INCOMING).order_by("-date", "-id").first()
     message = _queue_mail(thread, author, text, thread.customer_email, files, last_incoming)
     if thread.owner_id is None and may_own(thread, author):
-        assign_owner(thread, author, actor=author)
-    change_status(thread, then_status, actor=author)
+        assign_owner(thread, owner=author, actor=author)
+    change_status(thread, status=then_status, actor=author)
     refresh_counters(thread)
     return message
 
 
 @transaction.atomic
-def add_note(thread: Thread, author, text: str, files=()) -> Message:
+def add_note(thread: Thread, *, author: User, text: str, files: Iterable[OutgoingFile] = ()) -> Message:
     """An internal note: stored with the thread, never sent."""
     files = list(files)
     _check_files(files)
@@ -198,7 +226,16 @@ def add_note(thread: Thread, author, text: str, files=()) -> Message:
 
 
 @transaction.atomic
-def start_thread(pok, author, recipient: str, subject: str, text: str, files=(), then_status=Status.WAITING) -> Thread:
+def start_thread(
+    pok: Pok,
+    *,
+    author: User,
+    recipient: str,
+    subject: str,
+    text: str,
+    files: Iterable[OutgoingFile] = (),
+    then_status: str = Status.WAITING,
+) -> Thread:
     """A new thread begun by staff (spec 10)."""
     files = list(files)
     recipient = recipient.strip().lower()
@@ -212,10 +249,10 @@ def start_thread(pok, author, recipient: str, subject: str, text: str, files=(),
         raise ActionRefused(_("A new thread needs a subject."))
     _check_files(files)
     then_status = _closing_status(then_status)
-    thread = create_thread(pok, subject.strip(), recipient, actor=author, recipient=recipient)
+    thread = create_thread(pok, subject=subject.strip(), customer_email=recipient, actor=author, recipient=recipient)
     _queue_mail(thread, author, text, recipient, files, reply_to=None)
     if may_own(thread, author):
-        assign_owner(thread, author, actor=author)
-    change_status(thread, then_status, actor=author)
+        assign_owner(thread, owner=author, actor=author)
+    change_status(thread, status=then_status, actor=author)
     refresh_counters(thread)
     return thread

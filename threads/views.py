@@ -203,10 +203,10 @@ def reply(request, public_id):
 def _reply_or_note(request, thread, form):
     data = form.cleaned_data
     if data["action"] == ReplyForm.NOTE:
-        services.add_note(thread, request.user, data["text"], data["files"])
+        services.add_note(thread, author=request.user, text=data["text"], files=data["files"])
         messages.success(request, _("Note added."))
         return
-    services.reply(thread, request.user, data["text"], data["files"], then_status=form.then_status)
+    services.reply(thread, author=request.user, text=data["text"], files=data["files"], then_status=form.then_status)
     if form.then_status == Status.ARCHIVED:
         messages.success(request, _("Reply queued for sending; the thread is archived."))
     else:
@@ -221,7 +221,7 @@ def change_status(request, public_id):
         request,
         thread,
         StatusForm(request.POST),
-        lambda data: services.change_status(thread, data["status"], actor=request.user),
+        lambda data: services.change_status(thread, status=data["status"], actor=request.user),
         _("Status changed."),
         _("Unknown status."),
     )
@@ -235,7 +235,7 @@ def assign(request, public_id):
         request,
         thread,
         AssignForm(request.POST, pok=thread.pok),
-        lambda data: services.assign_owner(thread, data["owner"], actor=request.user),
+        lambda data: services.assign_owner(thread, owner=data["owner"], actor=request.user),
         _("Owner changed."),
         _("Only staff of this service point can own its threads."),
     )
@@ -346,11 +346,11 @@ def _start(request, pok, form):
     data = form.cleaned_data
     thread = services.start_thread(
         pok,
-        request.user,
-        data["recipient"],
-        data["subject"],
-        data["text"],
-        data["files"],
+        author=request.user,
+        recipient=data["recipient"],
+        subject=data["subject"],
+        text=data["text"],
+        files=data["files"],
         then_status=form.then_status,
     )
     messages.success(request, _("Message queued for sending as thread %(token)s.") % {"token": thread.token})

@@ -130,7 +130,7 @@ def test_screenshots_of_the_main_pages(page, live_server, demo, screenshots):
     page.screenshot(path=screenshots / "thread.png")
     me = User.objects.get(username="demo")
     for mine in Thread.objects.exclude(status=Status.ARCHIVED):
-        services.assign_owner(mine, me, actor=me)
+        services.assign_owner(mine, owner=me, actor=me)
     page.goto(f"{live_server.url}/mine/")
     page.screenshot(path=screenshots / "my-threads.png")
     page.goto(f"{live_server.url}/pok/{pok.pk}/new/")

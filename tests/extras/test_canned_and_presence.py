@@ -11,7 +11,9 @@ pytestmark = pytest.mark.django_db
 
 def test_canned_reply_placeholders(pok):
     seed_shop(5)
-    thread = services.create_thread(pok, "Paczka", "JAN.KOWALSKI@example.com", "Jan K.")
+    thread = services.create_thread(
+        pok, subject="Paczka", customer_email="JAN.KOWALSKI@example.com", customer_name="Jan K."
+    )
     reply = CannedReply.objects.create(
         name="Status",
         language="pl",
@@ -28,13 +30,13 @@ def test_canned_reply_placeholders(pok):
 
 
 def test_canned_reply_without_shop_customer(pok):
-    thread = services.create_thread(pok, "x", "stranger@example.org", "Ola Nowak")
+    thread = services.create_thread(pok, subject="x", customer_email="stranger@example.org", customer_name="Ola Nowak")
     reply = CannedReply.objects.create(name="Hi", language="pl", text="Cześć {first_name}{last_order}")
     assert canned.fill(reply, thread) == "Cześć Ola"
 
 
 def test_presence_shows_who_else_is_writing(pok):
-    thread = services.create_thread(pok, "x", "a@example.org")
+    thread = services.create_thread(pok, subject="x", customer_email="a@example.org")
     anna, piotr = make_staff("anna", pok), make_staff("piotr", pok)
     assert presence.touch(thread, anna, replying=False) == []
     others = presence.touch(thread, piotr, replying=True)

@@ -44,10 +44,10 @@ def test_filters(threads, pok):
     assert found(ThreadQuery(sender="firma.pl")) == {"Faktura"}
     assert found(ThreadQuery(order="XKBKNABJK")) == {"Gdzie jest paczka?"}
     assert found(ThreadQuery(order="10234")) == {"Faktura"}
-    services.change_status(threads["return"], Status.ARCHIVED)
+    services.change_status(threads["return"], status=Status.ARCHIVED)
     assert found(ThreadQuery(status=Status.ARCHIVED)) == {"Zwrot towaru"}
     anna = make_staff("anna", pok)
-    services.assign_owner(threads["parcel"], anna)
+    services.assign_owner(threads["parcel"], owner=anna)
     assert found(ThreadQuery(owner=str(anna.pk))) == {"Gdzie jest paczka?"}
     assert found(ThreadQuery(owner="none")) == {"Faktura", "Zwrot towaru"}
     today = timezone.localdate()

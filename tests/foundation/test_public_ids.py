@@ -47,7 +47,7 @@ def test_tokens_are_found_anywhere_in_a_subject():
 
 @pytest.mark.django_db
 def test_threads_get_unique_ids(pok):
-    threads = [create_thread(pok, f"subject {n}", "a@example.com") for n in range(300)]
+    threads = [create_thread(pok, subject=f"subject {n}", customer_email="a@example.com") for n in range(300)]
     ids = {t.public_id for t in threads}
     assert len(ids) == 300
     assert all(t.token == f"#{t.public_id}" for t in threads)

@@ -64,8 +64,8 @@ def build_world() -> World:
         attachments=[("faktura-jan.pdf", PDF_BYTES, "application/pdf")],
     )
     jan_thread = first.thread
-    services.reply(jan_thread, clerk, "Paczka wyszła wczoraj.")
-    services.add_note(jan_thread, clerk, "Klient prosił o kontakt po 16.")
+    services.reply(jan_thread, author=clerk, text="Paczka wyszła wczoraj.")
+    services.add_note(jan_thread, author=clerk, text="Klient prosił o kontakt po 16.")
 
     zofia_thread = incoming(pok, f"Zofia Zażółć <{ZOFIA}>", subject="Reklamacja").thread
     jan_in_zofia = incoming(
@@ -98,7 +98,7 @@ def build_world() -> World:
         attachments=[("faktura-g.pdf", PDF_BYTES, "application/pdf")],
     ).thread
     # Started by staff for someone else, answered only by Jan: nothing in it is anyone else's.
-    stray_thread = services.create_thread(pok, "Ankieta", "ankieta@example.net")
+    stray_thread = services.create_thread(pok, subject="Ankieta", customer_email="ankieta@example.net")
     incoming(pok, f"Jan Kowalski <{JAN}>", subject=f"Re: [{stray_thread.token}] Ankieta", body="Moja ankieta.")
 
     Disclosure.objects.create(

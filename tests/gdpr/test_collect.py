@@ -71,6 +71,6 @@ def test_a_fixed_number_of_queries_whatever_the_size(world):
             subject=f"Kolejne pytanie {n}",
             attachments=[(f"zdjecie{n}.jpg", b"\xff\xd8jpeg", "image/jpeg")],
         ).thread
-        services.add_note(thread, world.clerk, f"notatka {n}")
+        services.add_note(thread, author=world.clerk, text=f"notatka {n}")
     incoming(world.pok, f"Jan <{JAN}>", subject=f"Re: [{world.zofia_thread.token}] Reklamacja")
     assert _queries(JAN) == before == 14

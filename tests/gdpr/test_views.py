@@ -100,7 +100,7 @@ def test_the_page_runs_a_fixed_number_of_queries(world):
             subject=f"Pytanie {n}",
             attachments=[(f"skan{n}.pdf", b"%PDF-1.4", "application/pdf")],
         ).thread
-        services.add_note(thread, world.clerk, f"notatka {n}")
+        services.add_note(thread, author=world.clerk, text=f"notatka {n}")
         Disclosure.objects.create(
             email=JAN, disclosed_on=datetime.date(2026, 1, n + 1), recipient=f"Firma {n}", scope="adres"
         )

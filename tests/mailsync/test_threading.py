@@ -49,7 +49,7 @@ def test_references_find_the_thread_when_the_token_was_dropped(pok, first):
 
 
 def test_reference_to_an_archived_thread_with_a_new_subject_starts_a_new_thread(pok, first):
-    services.change_status(first.thread, Status.ARCHIVED)
+    services.change_status(first.thread, status=Status.ARCHIVED)
     new_topic = receive(pok, mail(subject="Zupełnie inna sprawa", in_reply_to="<first@example.pl>"))
     assert new_topic.thread != first.thread
     same_topic = receive(pok, mail(subject="RE: Gdzie paczka?", in_reply_to="<first@example.pl>"))
@@ -66,7 +66,7 @@ def test_token_of_another_poks_thread_starts_a_thread_here(pok, first):
 def test_customer_message_reopens_waiting_and_archived_threads(pok, first):
     thread = first.thread
     for status in (Status.WAITING, Status.ARCHIVED):
-        services.change_status(thread, status)
+        services.change_status(thread, status=status)
         receive(pok, mail(subject=f"Re: [{thread.token}] x"))
         thread.refresh_from_db()
         assert thread.status == Status.NEW
@@ -98,7 +98,7 @@ def test_unknown_sender_with_a_token_joins_but_is_marked(pok, first):
 )
 def test_auto_replies_never_reopen(pok, first, headers, subject):
     thread = first.thread
-    services.change_status(thread, Status.WAITING)
+    services.change_status(thread, status=Status.WAITING)
     reply = receive(pok, mail(subject=f"{subject} [{thread.token}]", headers=headers))
     assert reply.thread == thread and reply.is_auto_reply
     thread.refresh_from_db()
@@ -112,7 +112,7 @@ def test_unmatched_auto_reply_lands_archived(pok):
 
 def test_our_own_sent_copy_is_not_imported(pok, first, django_user_model):
     staff = django_user_model.objects.create_user("anna", is_staff=True)
-    sent = services.reply(first.thread, staff, "Odpowiedź", then_status=Status.WAITING)
+    sent = services.reply(first.thread, author=staff, text="Odpowiedź", then_status=Status.WAITING)
     copy = sent.raw.read()
     outcome, message = store_message(pok, copy)
     assert outcome == "duplicate" and message is None

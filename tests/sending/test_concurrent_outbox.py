@@ -21,7 +21,9 @@ def test_two_send_outbox_runs_at_once(mail_pok, anna, customer, smtp_server, spa
         replies = []
         for n in range(25):
             _o, message = store_message(mail_pok, mail(subject=f"Pytanie {n}", sender=customer[0]))
-            replies.append(services.reply(message.thread, anna, f"Odpowiedź {n}", then_status=Status.WAITING))
+            replies.append(
+                services.reply(message.thread, author=anna, text=f"Odpowiedź {n}", then_status=Status.WAITING)
+            )
     finally:
         smtp_server.start()
     assert set(Message.objects.filter(direction="out").values_list("delivery", flat=True)) == {Delivery.FAILED}

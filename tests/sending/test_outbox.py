@@ -41,7 +41,7 @@ def test_smtp_down_then_up_delivers_exactly_once(thread, anna, smtp_server, djan
     smtp_server.stop()
     try:
         with django_capture_on_commit_callbacks(execute=True):
-            reply = services.reply(thread, anna, "Odpowiedź", then_status=Status.WAITING)
+            reply = services.reply(thread, author=anna, text="Odpowiedź", then_status=Status.WAITING)
         reply.refresh_from_db()
         assert reply.delivery == Delivery.FAILED and reply.attempts == 1
         assert "connection refused" in reply.last_error and "\n" not in reply.last_error
@@ -67,7 +67,7 @@ def test_wrong_smtp_password_is_one_clear_error(thread, anna, smtp_auth_server, 
     pok.save()
     thread.refresh_from_db()
     with django_capture_on_commit_callbacks(execute=True):
-        reply = services.reply(thread, anna, "x", then_status=Status.WAITING)
+        reply = services.reply(thread, author=anna, text="x", then_status=Status.WAITING)
     reply.refresh_from_db()
     assert reply.delivery == Delivery.FAILED
     assert (
@@ -85,7 +85,7 @@ def test_wrong_smtp_password_is_one_clear_error(thread, anna, smtp_auth_server, 
 def test_a_person_can_retry_at_once(thread, anna, smtp_server, django_capture_on_commit_callbacks):
     smtp_server.stop()
     with django_capture_on_commit_callbacks(execute=True):
-        reply = services.reply(thread, anna, "x", then_status=Status.WAITING)
+        reply = services.reply(thread, author=anna, text="x", then_status=Status.WAITING)
     smtp_server.start()
     with django_capture_on_commit_callbacks(execute=True):
         assert outbox.retry(Message.objects.get(pk=reply.pk))
@@ -96,7 +96,7 @@ def test_a_person_can_retry_at_once(thread, anna, smtp_server, django_capture_on
 
 
 def test_an_interrupted_send_is_never_retried_automatically(thread, anna, smtp_server):
-    reply = services.reply(thread, anna, "x", then_status=Status.WAITING)
+    reply = services.reply(thread, author=anna, text="x", then_status=Status.WAITING)
     Message.objects.filter(pk=reply.pk).update(
         delivery=Delivery.SENDING, next_attempt_at=timezone.now() - timedelta(hours=1)
     )
@@ -112,8 +112,8 @@ def test_the_outgoing_mail(thread, anna, smtp_server, django_capture_on_commit_c
     with django_capture_on_commit_callbacks(execute=True):
         first = services.reply(
             thread,
-            anna,
-            "Pierwsza odpowiedź",
+            author=anna,
+            text="Pierwsza odpowiedź",
             then_status=Status.WAITING,
             files=[OutgoingFile("faktura ż.pdf", b"%PDF-1.4 test", "application/pdf")],
         )
@@ -134,7 +134,7 @@ def test_the_outgoing_mail(thread, anna, smtp_server, django_capture_on_commit_c
 
     store_message(thread.pok, mail(subject=f"Re: Re: [{thread.token}] Reklamacja", sender=thread.customer_email))
     with django_capture_on_commit_callbacks(execute=True):
-        second = services.reply(Thread.objects.get(pk=thread.pk), anna, "Druga", then_status=Status.WAITING)
+        second = services.reply(Thread.objects.get(pk=thread.pk), author=anna, text="Druga", then_status=Status.WAITING)
     assert second.subject == f"[{thread.token}] Reklamacja"
 
 
@@ -142,7 +142,7 @@ def test_english_pok_writes_the_english_marker(thread, anna, smtp_server, django
     Pok.objects.filter(pk=thread.pok_id).update(language="en")
     thread = Thread.objects.select_related("pok").get(pk=thread.pk)
     with django_capture_on_commit_callbacks(execute=True):
-        reply = services.reply(thread, anna, "Hello", then_status=Status.WAITING)
+        reply = services.reply(thread, author=anna, text="Hello", then_status=Status.WAITING)
     text = message_from_bytes(reply.raw.read(), policy=policy.default).get_body(("plain",)).get_content()
     assert text.startswith("-- Type your reply above this line --")
 
@@ -152,7 +152,7 @@ def test_references_are_trimmed(mail_pok, anna, customer):
 
     chain = " ".join(f"<id{n}@example.pl>" for n in range(60))
     _o, message = store_message(mail_pok, mail(sender=customer[0], references=chain, message_id="<last@example.pl>"))
-    reply = services.reply(message.thread, anna, "x", then_status=Status.WAITING)
+    reply = services.reply(message.thread, author=anna, text="x", then_status=Status.WAITING)
     references = reply.references.split()
     assert len(references) == 10 and references[-1] == "last@example.pl" and references[0] == "id51@example.pl"
 
@@ -160,14 +160,16 @@ def test_references_are_trimmed(mail_pok, anna, customer):
 def test_attachment_limit(thread, anna, settings):
     settings.CRM_MAX_ATTACHMENT_BYTES = 1000
     with pytest.raises(services.ActionRefused, match="CRM_MAX_ATTACHMENT_BYTES"):
-        services.reply(thread, anna, "x", files=[OutgoingFile("big.bin", b"x" * 1001)], then_status=Status.WAITING)
+        services.reply(
+            thread, author=anna, text="x", files=[OutgoingFile("big.bin", b"x" * 1001)], then_status=Status.WAITING
+        )
     assert not Message.objects.filter(direction="out").exists()
 
 
 def test_notes_are_never_sent(thread, anna, smtp_server, django_capture_on_commit_callbacks):
     before = len(smtp_server.messages)
     with django_capture_on_commit_callbacks(execute=True):
-        note = services.add_note(thread, anna, "Tylko dla nas")
+        note = services.add_note(thread, author=anna, text="Tylko dla nas")
     assert note.direction == "note" and note.delivery == "" and not note.raw
     assert outbox.send_due()["sent"] == 0
     assert len(smtp_server.messages) == before
@@ -178,14 +180,19 @@ def test_notes_are_never_sent(thread, anna, smtp_server, django_capture_on_commi
 def test_new_thread(mail_pok, anna, customer, smtp_server, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
         thread = services.start_thread(
-            mail_pok, anna, customer[0].upper(), "Twoje zamówienie", "Dzień dobry", then_status=Status.ARCHIVED
+            mail_pok,
+            author=anna,
+            recipient=customer[0].upper(),
+            subject="Twoje zamówienie",
+            text="Dzień dobry",
+            then_status=Status.ARCHIVED,
         )
     assert thread.status == Status.ARCHIVED and thread.owner == anna and thread.customer_email == customer[0]
     message = thread.messages.get()
     assert message.delivery == Delivery.SENT and message.subject == f"[{thread.token}] Twoje zamówienie"
     assert list(thread.events.values_list("kind", flat=True)) == ["created", "assigned", "status"]
     with pytest.raises(services.ActionRefused):
-        services.start_thread(mail_pok, anna, "not an address", "x", "y")
+        services.start_thread(mail_pok, author=anna, recipient="not an address", subject="x", text="y")
 
 
 def test_sent_copy_goes_to_the_sent_folder(thread, anna, smtp_server, dovecot, django_capture_on_commit_callbacks):
@@ -195,6 +202,6 @@ def test_sent_copy_goes_to_the_sent_folder(thread, anna, smtp_server, dovecot, d
     with dovecot.imap(pok.imap_user, pok.imap_password.reveal()) as client:
         client.create_folder("Sent")
     with django_capture_on_commit_callbacks(execute=True):
-        reply = services.reply(thread, anna, "Kopia", then_status=Status.WAITING)
+        reply = services.reply(thread, author=anna, text="Kopia", then_status=Status.WAITING)
     [(_uid, raw)] = dovecot.fetch_all(pok.imap_user, pok.imap_password.reveal(), "Sent")
     assert f"<{reply.message_id}>".encode() in raw

@@ -24,7 +24,7 @@ def test_round_trip(dovecot, mail_pok, customer, anna, smtp_up, django_capture_o
     thread = Thread.objects.get(pok=mail_pok)
 
     with django_capture_on_commit_callbacks(execute=True):
-        reply = services.reply(thread, anna, "Paczka wyszła wczoraj.", then_status=Status.WAITING)
+        reply = services.reply(thread, author=anna, text="Paczka wyszła wczoraj.", then_status=Status.WAITING)
     reply.refresh_from_db()
     assert reply.delivery == Delivery.SENT and reply.attempts == 1
 
@@ -64,7 +64,7 @@ def test_top_posted_answer_is_cut_at_the_marker(
     sync_pok(mail_pok)
     thread = Thread.objects.get(pok=mail_pok)
     with django_capture_on_commit_callbacks(execute=True):
-        services.reply(thread, anna, "Proszę odesłać paczkę.", then_status=Status.ARCHIVED)
+        services.reply(thread, author=anna, text="Proszę odesłać paczkę.", then_status=Status.ARCHIVED)
     _address, user, password = customer
     [(_uid, delivered)] = dovecot.fetch_all(user, password)
     original = message_from_bytes(delivered, policy=policy.default).get_body(("plain",)).get_content()

@@ -32,13 +32,13 @@ def receive(pok, when: datetime, thread: Thread | None = None, headers=None) -> 
 
 def answer(thread: Thread, author, when: datetime) -> None:
     """A staff reply (queued only: without on_commit callbacks nothing is sent)."""
-    message = services.reply(thread, author, "Dzień dobry, już sprawdzamy.")
+    message = services.reply(thread, author=author, text="Dzień dobry, już sprawdzamy.")
     Message.objects.filter(pk=message.pk).update(date=when)
     thread.refresh_from_db()
 
 
 def archive(thread: Thread, when: datetime) -> None:
-    services.change_status(thread, Status.ARCHIVED)
+    services.change_status(thread, status=Status.ARCHIVED)
     ThreadEvent.objects.filter(thread=thread, new_value=Status.ARCHIVED).update(created_at=when)
 
 
@@ -73,8 +73,8 @@ def build() -> dict:
     t7 = receive(goose, at(1, 9))  # before the period
     answer(t7, anna, at(3, 10))  # answered on 3 March, not a first response of the period
     archive(t7, at(2, 9))  # first archived before the period; archived again inside it: not counted
-    services.change_status(t7, Status.NEW)
-    services.change_status(t7, Status.ARCHIVED)
+    services.change_status(t7, status=Status.NEW)
+    services.change_status(t7, status=Status.ARCHIVED)
     ThreadEvent.objects.filter(thread=t7, new_value=Status.ARCHIVED, created_at__gt=at(3, 0)).update(
         created_at=at(4, 15)
     )

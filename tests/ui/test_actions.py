@@ -141,7 +141,7 @@ def test_assign_to_someone_outside_the_pok_is_refused_clearly(anna_client, pok_a
 def test_action_refused_by_the_rules_is_shown(anna_client, pok_a, anna):
     """A staff member removed from the POK's staff between page load and click."""
     thread = receive(pok_a).thread
-    services.assign_owner(thread, anna)
+    services.assign_owner(thread, owner=anna)
     anna.is_active = False
     anna.save()
     admin = make_staff("root", superuser=True)
@@ -155,7 +155,7 @@ def test_retry_sends_a_failed_reply_again(
     anna_client, sending_pok, anna, smtp_server, django_capture_on_commit_callbacks
 ):
     thread = receive(sending_pok).thread
-    reply = services.reply(thread, anna, "Second try")
+    reply = services.reply(thread, author=anna, text="Second try")
     Message.objects.filter(pk=reply.pk).update(delivery=Delivery.FAILED, last_error="timeout", attempts=1)
     with django_capture_on_commit_callbacks(execute=True):
         response = anna_client.post(reverse("threads:retry", args=[thread.public_id, reply.pk]), follow=True)
@@ -167,7 +167,7 @@ def test_retry_sends_a_failed_reply_again(
 
 def test_retry_of_a_sent_message_does_nothing(anna_client, pok_a, anna):
     thread = receive(pok_a).thread
-    reply = services.reply(thread, anna, "Done")
+    reply = services.reply(thread, author=anna, text="Done")
     Message.objects.filter(pk=reply.pk).update(delivery=Delivery.SENT)
     response = anna_client.post(reverse("threads:retry", args=[thread.public_id, reply.pk]), follow=True)
     assert "Only a message that failed to send can be retried." in followed_messages(response)

@@ -27,10 +27,10 @@ def test_my_threads_across_poks_new_and_waiting_oldest_first(anna_client, pok_a,
     others = receive(pok_a, subject="Piotr's").thread
     receive(pok_a, subject="Nobody's")
     for thread in (late, early, waiting, done):
-        services.assign_owner(thread, anna)
-    services.assign_owner(others, piotr)
-    services.change_status(waiting, Status.WAITING)
-    services.change_status(done, Status.ARCHIVED)
+        services.assign_owner(thread, owner=anna)
+    services.assign_owner(others, owner=piotr)
+    services.change_status(waiting, status=Status.WAITING)
+    services.change_status(done, status=Status.ARCHIVED)
 
     url = reverse("threads:mine")
     response = anna_client.get(url)
@@ -62,7 +62,7 @@ def flash(response) -> str:
 
 def test_next_walks_the_new_threads_oldest_first_and_wraps(anna_client, pok_a, pok_b):
     first, second, third, fourth = receive_threads(pok_a, 4)
-    services.change_status(third, Status.WAITING)
+    services.change_status(third, status=Status.WAITING)
     receive(pok_b, subject="Elsewhere", when=BASE_TIME - timedelta(days=1))
 
     assert landed_on(walk(anna_client, pok_a)) == first.subject
@@ -79,7 +79,7 @@ def test_next_says_when_no_other_thread_needs_an_answer(anna_client, pok_a):
     response = walk(anna_client, pok_a, after=only)
     assert response.redirect_chain[-1][0] == reverse("threads:inbox", args=[pok_a.pk])
     assert "No other thread in Shop A needs an answer." in flash(response)
-    services.change_status(only, Status.ARCHIVED)
+    services.change_status(only, status=Status.ARCHIVED)
     assert "No other thread" in flash(walk(anna_client, pok_a))
 
 

@@ -37,8 +37,8 @@ def test_pages_send_visitors_to_the_login_page(client, pok_a):
 
 def test_overview_has_a_panel_per_pok_of_the_user_with_counts(anna_client, pok_a, pok_b, anna):
     threads = receive_threads(pok_a, 4)
-    services.change_status(threads[0], Status.WAITING)
-    services.change_status(threads[1], Status.ARCHIVED)
+    services.change_status(threads[0], status=Status.WAITING)
+    services.change_status(threads[1], status=Status.ARCHIVED)
     receive_threads(pok_b, 2)
     response = anna_client.get(reverse("overview"))
     page = response.content.decode()
@@ -79,9 +79,9 @@ def test_superusers_get_a_link_to_the_admin_and_the_admin_links_back(client, pok
 
 def test_inbox_lists_new_and_waiting_oldest_first_archive_newest_first(anna_client, pok_a):
     threads = receive_threads(pok_a, 4)
-    services.change_status(threads[1], Status.WAITING)
-    services.change_status(threads[2], Status.ARCHIVED)
-    services.change_status(threads[3], Status.ARCHIVED)
+    services.change_status(threads[1], status=Status.WAITING)
+    services.change_status(threads[2], status=Status.ARCHIVED)
+    services.change_status(threads[3], status=Status.ARCHIVED)
     inbox = anna_client.get(reverse("threads:inbox", args=[pok_a.pk]))
     assert subjects_in_order(inbox) == ["Question 000", "Question 001"]
     archive = anna_client.get(reverse("threads:archive", args=[pok_a.pk]))
@@ -90,7 +90,7 @@ def test_inbox_lists_new_and_waiting_oldest_first_archive_newest_first(anna_clie
 
 def test_list_columns_link_sender_to_the_card_and_subject_to_the_thread(anna_client, pok_a, anna):
     thread = receive(pok_a, sender="Zofia Zażółć <Zofia@Example.com>", subject="Broken mug").thread
-    services.assign_owner(thread, anna)
+    services.assign_owner(thread, owner=anna)
     page = anna_client.get(reverse("threads:inbox", args=[pok_a.pk])).content.decode()
     assert f"{reverse('customer_card')}?email=zofia%40example.com" in page
     assert reverse("threads:detail", args=[thread.public_id]) in page

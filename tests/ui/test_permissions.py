@@ -43,8 +43,8 @@ def foreign(pok_a, anna):
         attachments=[("a.txt", b"secret", "text", "plain")],
     )
     thread = message.thread
-    services.assign_owner(thread, anna)
-    reply = services.reply(thread, anna, "answer", then_status=Status.WAITING)
+    services.assign_owner(thread, owner=anna)
+    reply = services.reply(thread, author=anna, text="answer", then_status=Status.WAITING)
     Message.objects.filter(pk=reply.pk).update(delivery="failed")
     canned = CannedReply.objects.create(name="Hello", language=pok_a.language, text="Hello {first_name}")
     return {

@@ -22,10 +22,10 @@ def queries(client, url) -> int:
 def test_inbox_queries_do_not_grow_with_threads(anna_client, pok_a, anna, django_assert_max_num_queries):
     url = reverse("threads:inbox", args=[pok_a.pk])
     for thread in receive_threads(pok_a, 5):
-        services.assign_owner(thread, anna)
+        services.assign_owner(thread, owner=anna)
     few = queries(anna_client, url)
     for thread in receive_threads(pok_a, 55):
-        services.assign_owner(thread, anna)
+        services.assign_owner(thread, owner=anna)
     with django_assert_max_num_queries(few):
         page = anna_client.get(url).content.decode()
     assert page.count("Anna Nowak") >= 50
@@ -34,10 +34,10 @@ def test_inbox_queries_do_not_grow_with_threads(anna_client, pok_a, anna, django
 def test_archive_queries_do_not_grow_with_threads(anna_client, pok_a, django_assert_max_num_queries):
     url = reverse("threads:archive", args=[pok_a.pk])
     for thread in receive_threads(pok_a, 5):
-        services.change_status(thread, "archived")
+        services.change_status(thread, status="archived")
     few = queries(anna_client, url)
     for thread in receive_threads(pok_a, 55):
-        services.change_status(thread, "archived")
+        services.change_status(thread, status="archived")
     with django_assert_max_num_queries(few):
         anna_client.get(url, {"sort": "owner"})
 
@@ -59,7 +59,7 @@ def test_thread_page_queries_do_not_grow_with_messages(anna_client, pok_a, anna,
     thread = first.thread
     subject = f"Re: [{thread.token}] {thread.subject}"
     receive(pok_a, subject=subject)
-    services.add_note(thread, anna, "note")
+    services.add_note(thread, author=anna, text="note")
     CannedReply.objects.create(name="Canned 0", language=pok_a.language, text="{first_name} {last_order}")
     url = reverse("threads:detail", args=[thread.public_id])
     few = queries(anna_client, url)
@@ -67,8 +67,8 @@ def test_thread_page_queries_do_not_grow_with_messages(anna_client, pok_a, anna,
         CannedReply.objects.create(name=f"Canned {n}", language=pok_a.language, text="{first_name} {last_order}")
     for n in range(20):
         receive(pok_a, subject=subject, text=f"follow-up {n}", attachments=[(f"f{n}.txt", b"x", "text", "plain")])
-        services.reply(thread, anna, f"answer {n}")
-        services.add_note(thread, anna, f"note {n}")
+        services.reply(thread, author=anna, text=f"answer {n}")
+        services.add_note(thread, author=anna, text=f"note {n}")
     with django_assert_max_num_queries(few):
         page = anna_client.get(url).content.decode()
     assert "follow-up 19" in page and "answer 19" in page and "f19.txt" in page and "Canned 10" in page
@@ -90,13 +90,13 @@ def test_filtered_inbox_queries_do_not_grow_with_threads(anna_client, pok_a, ann
     url = reverse("threads:inbox", args=[pok_a.pk])
     params = {**FILTERS, "owner": anna.pk}
     for thread in receive_threads(pok_a, 5):
-        services.assign_owner(thread, anna)
+        services.assign_owner(thread, owner=anna)
     with CaptureQueriesContext(connection) as captured:
         anna_client.get(url, params)
     for n in range(3):
         make_staff(f"helper{n}", pok_a)
     for thread in receive_threads(pok_a, 55, start=BASE_TIME + timedelta(days=3)):
-        services.assign_owner(thread, anna)
+        services.assign_owner(thread, owner=anna)
     with django_assert_max_num_queries(len(captured)):
         response = anna_client.get(url, params)
     assert response.context["table"].paginator.count == 60
@@ -105,13 +105,13 @@ def test_filtered_inbox_queries_do_not_grow_with_threads(anna_client, pok_a, ann
 def test_my_threads_queries_do_not_grow_with_threads_or_poks(anna_client, pok_a, anna, django_assert_max_num_queries):
     url = reverse("threads:mine")
     for thread in receive_threads(pok_a, 3):
-        services.assign_owner(thread, anna)
+        services.assign_owner(thread, owner=anna)
     few = queries(anna_client, url)
     for n in range(5):
         pok = make_pok(name=f"More {n}", from_address=f"bok{n}@more.example")
         PokStaff.objects.create(pok=pok, user=anna)
         for thread in receive_threads(pok, 12, start=BASE_TIME + timedelta(days=n + 1)):
-            services.assign_owner(thread, anna)
+            services.assign_owner(thread, owner=anna)
     with django_assert_max_num_queries(few):
         response = anna_client.get(url, FILTERS)
     assert response.context["table"].paginator.count == 63

@@ -31,7 +31,7 @@ def test_full_text_and_field_filters_through_the_page(anna_client, pok_a, anna):
         text="Chcę oddać plecak.",
         when=BASE_TIME + timedelta(days=3),
     )
-    services.assign_owner(later.thread, anna)
+    services.assign_owner(later.thread, owner=anna)
 
     assert subjects(inbox(anna_client, pok_a, text="lodzi")) == ["Paczka"]
     assert subjects(inbox(anna_client, pok_a, text="FAKTURE")) == ["Faktura"]
@@ -44,7 +44,7 @@ def test_full_text_and_field_filters_through_the_page(anna_client, pok_a, anna):
     day = BASE_TIME.date()
     assert subjects(inbox(anna_client, pok_a, date_from=day + timedelta(days=1))) == ["Zwrot"]
     assert subjects(inbox(anna_client, pok_a, date_to=day)) == ["Faktura", "Paczka"]
-    services.change_status(later.thread, Status.WAITING)
+    services.change_status(later.thread, status=Status.WAITING)
     assert subjects(inbox(anna_client, pok_a, status="waiting")) == ["Zwrot"]
     assert subjects(inbox(anna_client, pok_a, status="new", text="paczka")) == ["Paczka"]
 
@@ -78,7 +78,7 @@ def test_bad_filter_values_are_left_out_and_named(anna_client, pok_a):
 def test_filters_survive_sorting_and_pagination(anna_client, pok_a, anna):
     threads = receive_threads(pok_a, 60)
     for thread in threads[:55]:
-        services.assign_owner(thread, anna)
+        services.assign_owner(thread, owner=anna)
     first = inbox(anna_client, pok_a, owner=anna.pk, sort="-subject")
     assert first.context["table"].paginator.count == 55
     assert subjects(first)[:2] == ["Question 054", "Question 053"] and len(subjects(first)) == 50

@@ -25,8 +25,8 @@ def detail(client, thread, **params):
 def test_messages_in_date_order_with_direction_author_and_internal_notes(anna_client, pok_a, anna):
     first = receive(pok_a, text="First question")
     thread = first.thread
-    services.reply(thread, anna, "Our answer")
-    services.add_note(thread, anna, "Called the courier")
+    services.reply(thread, author=anna, text="Our answer")
+    services.add_note(thread, author=anna, text="Called the courier")
     page = detail(anna_client, thread)
     assert page.index("First question") < page.index("Our answer") < page.index("Called the courier")
     assert thread.subject in page and thread.token in page
@@ -116,7 +116,7 @@ def test_raw_message_downloads_as_eml(anna_client, pok_a):
 
 def test_a_note_has_no_raw_message(anna_client, pok_a, anna):
     thread = receive(pok_a).thread
-    note = services.add_note(thread, anna, "internal")
+    note = services.add_note(thread, author=anna, text="internal")
     assert anna_client.get(reverse("threads:raw", args=[thread.public_id, note.pk])).status_code == 404
 
 
@@ -146,8 +146,8 @@ def test_unknown_sender_and_parse_problems_are_marked(anna_client, pok_a):
 
 def test_delivery_state_and_retry_button_on_failed_replies(anna_client, pok_a, anna):
     thread = receive(pok_a).thread
-    sent = services.reply(thread, anna, "first")
-    failed = services.reply(thread, anna, "second")
+    sent = services.reply(thread, author=anna, text="first")
+    failed = services.reply(thread, author=anna, text="second")
     Message.objects.filter(pk=sent.pk).update(delivery="sent")
     Message.objects.filter(pk=failed.pk).update(delivery="failed", last_error="SMTP 127.0.0.1:25: connection refused")
     page = detail(anna_client, thread)
@@ -159,8 +159,8 @@ def test_delivery_state_and_retry_button_on_failed_replies(anna_client, pok_a, a
 
 def test_history_panel_lists_status_changes_and_assignments_with_actor(anna_client, pok_a, anna):
     thread = receive(pok_a).thread
-    services.assign_owner(thread, anna, actor=anna)
-    services.change_status(thread, "archived", actor=anna)
+    services.assign_owner(thread, owner=anna, actor=anna)
+    services.change_status(thread, status="archived", actor=anna)
     history = detail(anna_client, thread).split('id="history"', 1)[1].split("</section>")[0]
     assert "Thread created" in history
     assert "Assigned to anna" in history
