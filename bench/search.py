@@ -23,7 +23,8 @@ if __name__ == "__main__":  # run as a file: bench/ would shadow the search app
     sys.path[0] = str(PROJECT_ROOT)
 
 from bench.database import django_on_postgresql  # noqa: E402
-from search.normalize import digits, fold  # noqa: E402  (pure functions: no Django needed)
+from crm.text import fold  # noqa: E402  (pure functions: no Django needed)
+from search.normalize import digits  # noqa: E402
 
 QUERY_COUNT = 200
 WARM_UP_QUERIES = 10

@@ -1,6 +1,6 @@
 """Pure text normalisation shared by the index builder and the query parser.
 
-Everything is folded to lower-case ASCII with Unidecode, so "Łódź", "LODZ" and
+Everything is folded to lower-case ASCII (crm.text.fold), so "Łódź", "LODZ" and
 "lodz" are the same word. Phones and tax ids are reduced to digits so that any
 writing ("+48 600-100-200", "PL 123-456-32-18") meets any other.
 """
@@ -8,7 +8,7 @@ writing ("+48 600-100-200", "PL 123-456-32-18") meets any other.
 import re
 import string
 
-from unidecode import unidecode
+from crm.text import fold
 
 POLISH_PREFIX = "48"
 NATIONAL_PHONE_DIGITS = 9
@@ -17,11 +17,6 @@ INTERNATIONAL_ACCESS = "00"
 # also matched as digits only; shorter numbers (house numbers) only as typed.
 MIN_IDENTIFIER_DIGITS = 5
 TAX_ID_COUNTRY_PREFIX = re.compile(r"^[a-z]{2}(?=\d)")
-
-
-def fold(value: str) -> str:
-    """Lower-case ASCII with single spaces: "  Łódź  Bałuty" -> "lodz baluty"."""
-    return " ".join(unidecode(value or "").lower().split())
 
 
 def digits(value: str) -> str:

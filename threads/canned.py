@@ -1,8 +1,7 @@
 """Canned replies filled in for one thread (issue 8)."""
 
-from django.db.models.functions import Lower
-
-from customers.models import Customer, Order
+from customers.models import Order
+from customers.selectors import customers_with_email
 from threads.models import CannedReply, Thread
 
 
@@ -23,12 +22,10 @@ def fill(canned: CannedReply, thread: Thread) -> str:
     return text
 
 
-def _shop_customers(email: str):
-    return Customer.objects.alias(e=Lower("email")).filter(e=email.lower())
-
-
 def _first_name(thread: Thread) -> str:
-    newest = _shop_customers(thread.customer_email).order_by("-date_upd").values_list("firstname", flat=True).first()
+    newest = (
+        customers_with_email([thread.customer_email]).order_by("-date_upd").values_list("firstname", flat=True).first()
+    )
     if newest:
         return newest
     return (thread.customer_name.split() or [""])[0]
@@ -36,7 +33,7 @@ def _first_name(thread: Thread) -> str:
 
 def _last_order_reference(email: str) -> str:
     return (
-        Order.objects.filter(customer__in=_shop_customers(email))
+        Order.objects.filter(customer__in=customers_with_email([email]))
         .order_by("-date_add")
         .values_list("reference", flat=True)
         .first()

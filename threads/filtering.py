@@ -14,8 +14,8 @@ from django.db import connection
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.db.models.expressions import RawSQL
 from django.utils import timezone
-from unidecode import unidecode
 
+from crm.text import unaccent
 from threads.models import Message
 
 WORD_RE = re.compile(r"\w+")
@@ -73,7 +73,7 @@ def _start_of(day: date) -> datetime:
 
 
 def words_of(text: str) -> list[str]:
-    return WORD_RE.findall(unidecode(text).lower())[:MAX_WORDS]
+    return WORD_RE.findall(unaccent(text))[:MAX_WORDS]
 
 
 def _full_text(threads: QuerySet, text: str) -> QuerySet:
@@ -95,6 +95,4 @@ def _full_text(threads: QuerySet, text: str) -> QuerySet:
 def register_sqlite_unaccent(sender, connection, **kwargs) -> None:
     """connection_created handler: SQLite has no unaccent, so it gets ours."""
     if connection.vendor == "sqlite":
-        connection.connection.create_function(
-            "crm_unaccent", 1, lambda value: unidecode(value or "").lower(), deterministic=True
-        )
+        connection.connection.create_function("crm_unaccent", 1, unaccent, deterministic=True)

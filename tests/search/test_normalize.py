@@ -1,6 +1,7 @@
 import pytest
 
-from search.normalize import fold, phone_forms, tax_id_forms, words
+from crm.text import fold
+from search.normalize import phone_forms, tax_id_forms, words
 from search.selectors import MAX_WORDS, parse_query
 
 

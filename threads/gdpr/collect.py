@@ -11,7 +11,6 @@ from dataclasses import dataclass, field
 from email.utils import getaddresses
 
 from django.db.models import Prefetch, Q
-from django.db.models.functions import Lower
 from django.utils.crypto import salted_hmac
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
@@ -27,6 +26,7 @@ from customers.models import (
     OrderDetail,
     OrderStateLang,
 )
+from customers.selectors import customers_with_email
 from threads.models import Direction, Message, Thread
 
 # Where this module lived first; kept, or the hashes of earlier erasures would no longer match.
@@ -129,8 +129,7 @@ def collect(email: str) -> PersonalData:
 def _customers(email: str):
     names = CountryLang.objects.select_related("lang")
     return (
-        Customer.objects.alias(e=Lower("email"))
-        .filter(e=email)
+        customers_with_email([email])
         .order_by("id_customer")
         .prefetch_related(
             Prefetch(
