@@ -1,4 +1,4 @@
-"""Benchmark: import_prestashop from MariaDB into PostgreSQL (issue 7).
+"""Benchmark: import_prestashop from MariaDB into PostgreSQL.
 
 100,000 customers (one address each) and 300,000 orders (one row, one history
 entry and one carrier row each) in PrestaShop 8 tables in a throwaway MariaDB,

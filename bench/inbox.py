@@ -1,4 +1,4 @@
-"""Inbox sync benchmark: a Dovecot mailbox synced into PostgreSQL (issue 3).
+"""Inbox sync benchmark: a Dovecot mailbox synced into PostgreSQL.
 
     .venv/bin/python -m bench.inbox [--messages 5000]
 

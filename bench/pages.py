@@ -1,4 +1,4 @@
-"""Staff page benchmark (issue 5): server time of the busiest pages on PostgreSQL.
+"""Staff page benchmark: server time of the busiest pages on PostgreSQL.
 
 Starts a throwaway PostgreSQL, migrates, creates a POK with 100,000 threads (one
 message each) of which one customer's thread has 50 messages, and a customer with

@@ -1,4 +1,4 @@
-"""Customer search benchmark (issue 6): the index against the naive ILIKE, on PostgreSQL.
+"""Customer search benchmark: the index against the naive ILIKE, on PostgreSQL.
 
 Starts a throwaway PostgreSQL, migrates, seeds the demo shop, builds the index,
 then runs 200 fixed queries both ways on the same database and prints latency

@@ -1,4 +1,4 @@
-"""Recognise automatic mail: out-of-office replies and delivery failures (issue 3, point 7).
+"""Recognise automatic mail: out-of-office replies and delivery failures (never reopen a thread: spec 11, statuses).
 
 Such mail is stored and marked, but never reopens a thread and never triggers a reply.
 """

@@ -1,4 +1,4 @@
-"""Canned replies filled in for one thread (issue 8)."""
+"""Canned replies filled in for one thread (the "canned replies" anchor in the last section of docs/spec.md)."""
 
 from customers.models import Order
 from customers.selectors import customers_with_email

@@ -1,4 +1,4 @@
-"""Thread search and filters for the lists (issue 8).
+"""Thread search and filters for the lists (the "thread search" anchor in the last section of docs/spec.md).
 
 Full text over subjects and what each message's writer wrote (quoted history is
 indexed once, in the message it comes from): on PostgreSQL a text-search configuration

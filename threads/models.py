@@ -189,7 +189,7 @@ class ThreadEvent(models.Model):
 
 
 class CannedReply(models.Model):
-    """A ready text for the reply form, per language (issue 8: canned replies).
+    """A ready text for the reply form, per language (a canned reply).
 
     Placeholders: {first_name}, {thread_id}, {last_order}.
     """

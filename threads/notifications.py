@@ -1,4 +1,4 @@
-"""Telling a staff member that a thread was handed over to them (issue 8: forward / hand over)."""
+"""Telling a staff member that a thread was handed over to them (forward / hand over)."""
 
 import logging
 

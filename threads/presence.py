@@ -1,4 +1,4 @@
-"""Who else has a thread open and is writing (issue 8: collision warning, polled by the page)."""
+"""Who else has a thread open and is writing (the collision warning, polled by the page)."""
 
 from datetime import timedelta
 

@@ -87,7 +87,8 @@ def _table(request, threads, order_by, exclude):
 @require_GET
 @staff_required
 def next_thread(request, pok_id):
-    """The INBOX walk (issue 8): on to the next new thread after `?after=<thread id>`, or the first."""
+    """The INBOX walk ("reply to the next unread message"): on to the next new thread after
+    `?after=<thread id>`, or the first."""
     pok = pok_or_404(request.user, pok_id)
     after = Thread.objects.filter(pok=pok, public_id=request.GET["after"]).first() if "after" in request.GET else None
     thread, wrapped = next_to_answer(pok, after)

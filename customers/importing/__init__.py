@@ -1,4 +1,4 @@
-"""Import a PrestaShop shop's customers and orders into the `ps_*` mirror (issue 7).
+"""Import a PrestaShop shop's customers and orders into the `ps_*` mirror (spec 1).
 
 Two sources give the same rows: the shop's MySQL/MariaDB database
 (`mysql_source`) and its Webservice API (`webservice_source`). `importer` turns

@@ -1,4 +1,4 @@
-"""Issue 8 in Chromium: filters with sorting, a canned reply into the reply box, the collision warning, the INBOX walk."""
+"""The thread tools in Chromium: filters with sorting, a canned reply into the reply box, the collision warning, the INBOX walk."""
 
 import pytest
 from playwright.sync_api import expect

@@ -1,4 +1,4 @@
-"""Recognising out-of-office replies and bounces from headers alone (issue 3, point 7)."""
+"""Recognising out-of-office replies and bounces from headers alone."""
 
 import pytest
 

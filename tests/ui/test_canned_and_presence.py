@@ -1,4 +1,4 @@
-"""Canned replies in the reply form and the collision warning of the thread page (issue 8.2, 8.4)."""
+"""Canned replies in the reply form and the collision warning of the thread page."""
 
 import pytest
 from django.db.models import Count

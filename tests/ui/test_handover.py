@@ -1,4 +1,4 @@
-"""Hand-over (issue 8.3): assigning a thread to someone else through the page mails them a link."""
+"""Hand-over (forwarding a thread to a colleague, an anchor in the last section of docs/spec.md): assigning a thread to someone else through the page mails them a link."""
 
 from email import message_from_bytes, policy
 

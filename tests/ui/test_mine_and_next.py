@@ -1,4 +1,4 @@
-"""'My threads' and the INBOX walk of 'Next thread needing an answer' (issue 8.3); navigation links."""
+"""'My threads' and the INBOX walk of 'Next thread needing an answer'; navigation links."""
 
 from datetime import timedelta
 

@@ -1,4 +1,4 @@
-"""Search and filters on the thread lists (issue 8.1): through the pages, with sorting and pagination."""
+"""Search and filters on the thread lists: through the pages, with sorting and pagination."""
 
 import re
 from datetime import timedelta

@@ -1,4 +1,5 @@
-"""Figures of the statistics page (issue 8.5), as plain data, in a fixed number of queries.
+"""Figures of the statistics page, as plain data, in a fixed number of queries (the "overall statistics
+panel" anchor in the last section of docs/spec.md).
 
 Definitions (the page's help text says the same):
 - a thread is received on the day of its first incoming message; auto-replies are not received mail;
