@@ -1,6 +1,8 @@
-"""Thread business rules: creation, status changes, assignment, message counters.
+"""Thread business rules: creation, incoming mail, status changes, assignment, replies and notes, erasure.
 
-Every status change and assignment writes a ThreadEvent (spec 9.3).
+Every write to a thread's status, owner, counters or existence from outside this app goes through here
+(`refresh_counters`, from threads.counters, is shared with the outbox). Every status change and
+assignment writes a ThreadEvent (spec 9.3).
 """
 
 import uuid
