@@ -1,4 +1,4 @@
-// Draws the statistics page's charts from its json_script block (threads/stats_views.py chart_data).
+// Draws the statistics page's charts from its json_script block (threads/stats/presenters.py chart_data).
 (function () {
   "use strict";
 
