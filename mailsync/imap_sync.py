@@ -18,13 +18,14 @@ import ssl
 import time
 from dataclasses import dataclass, field
 
+from django.db import DatabaseError
 from django.db.models.functions import Greatest
 from django.utils import timezone
 from imapclient.exceptions import IMAPClientError
 
+from crm import locks
 from crm.errors import first_line
 from mailsync import storing
-from mailsync.locks import pok_lock
 from mailsync.parsing import parse_headers
 from mailsync.storing import ServerPlace
 from pok.connections import ConnectionFailed, close_quietly, open_imap
@@ -67,40 +68,65 @@ class SyncReport:
 def sync_pok(pok: Pok, progress=None) -> SyncReport:
     report = SyncReport(pok.name)
     started = time.monotonic()
-    with pok_lock(pok.pk) as held:
-        if not held:
-            report.skipped = True
-            return report
-        try:
-            client = open_imap(pok)
-        except ConnectionFailed as error:
-            report.error = str(error)
-        else:
-            try:
-                _sync_folder(client, pok, report, progress)
-            except (IMAPClientError, OSError, ssl.SSLError) as error:
-                report.error = f"IMAP {pok.imap_host}: {first_line(error)}"
-            finally:
-                close_quietly(client)
-        report.seconds = time.monotonic() - started
-        _record_outcome(pok, report)
+    try:
+        with locks.exclusive(lock_name(pok)) as lock:
+            _sync_holding(lock, pok, report, progress)
+            report.seconds = time.monotonic() - started
+            _record_outcome(pok, report)
+    except locks.Busy:
+        report.skipped = True
     return report
 
 
-def _sync_folder(client, pok: Pok, report: SyncReport, progress) -> None:
+def lock_name(pok: Pok) -> str:
+    """One sync per POK at a time; other POKs' syncs run alongside."""
+    return f"sync_inbox-pok-{pok.pk}"
+
+
+def _sync_holding(lock, pok: Pok, report: SyncReport, progress) -> None:
+    try:
+        client = open_imap(pok)
+    except ConnectionFailed as error:
+        report.error = str(error)
+        return
+    try:
+        _sync_folder(client, lock, pok, report, progress)
+    except (IMAPClientError, OSError, ssl.SSLError) as error:
+        report.error = f"IMAP {pok.imap_host}: {first_line(error)}"
+    except locks.Lost as error:
+        report.error = str(error)
+    except DatabaseError as error:
+        report.error = _lost_or_raise(lock, error)
+    finally:
+        close_quietly(client)
+
+
+def _lost_or_raise(lock, error: DatabaseError) -> str:
+    """A database error that came with the loss of the session (and of the lock) stops the run
+    and is recorded; any other is a bug and goes up as it is."""
+    try:
+        lock.check()
+    except locks.Lost as lost:
+        return str(lost)
+    raise error
+
+
+def _sync_folder(client, lock, pok: Pok, report: SyncReport, progress) -> None:
     selected = client.select_folder(pok.imap_folder)
     uidvalidity = int(selected[b"UIDVALIDITY"])
     last_uid = _current_last_uid(pok, uidvalidity)
     uids = sorted(client.search("ALL"))
     report.seen = len(uids)
     deletable = [uid for uid in uids if uid <= last_uid]
-    run = _Run(client, pok, uidvalidity, report)
+    run = _Run(client, lock, pok, uidvalidity, report)
     new_uids = [uid for uid in uids if uid > last_uid]
     for start in range(0, len(new_uids), HEADER_BATCH):
+        lock.check()
         deletable += run.process(new_uids[start : start + HEADER_BATCH])
         if progress:
             progress(f"{pok.name}: {min(start + HEADER_BATCH, len(new_uids))}/{len(new_uids)} new messages")
     if not pok.keep_on_server:
+        lock.check()
         report.deleted = _delete(client, pok, uidvalidity, deletable)
 
 
@@ -116,8 +142,8 @@ def _current_last_uid(pok: Pok, uidvalidity: int) -> int:
 class _Run:
     """Handles new UIDs strictly in ascending order, remembering whether one failed."""
 
-    def __init__(self, client, pok, uidvalidity, report):
-        self.client, self.pok, self.uidvalidity, self.report = client, pok, uidvalidity, report
+    def __init__(self, client, lock, pok, uidvalidity, report):
+        self.client, self.lock, self.pok, self.uidvalidity, self.report = client, lock, pok, uidvalidity, report
         self.failed = False
         self.committed_upto = 0  # every new UID up to this one is in the database
 
@@ -197,6 +223,7 @@ class _Run:
             log.exception("POK %s: could not store UID %s; it stays on the server for the next run", self.pok.pk, uid)
             self.report.failed += 1
             self.failed = True
+            self.lock.check()  # a lost database session fails every message: stop instead
             return
         self._count(outcome, problem=bool(message and message.parse_problem))
 

@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_crontab.crontab import Crontab
 
-from customers.importing.lock import LockBusy, single_run
+from crm import locks
 from pok.models import CronRun
 
 log = logging.getLogger(__name__)
@@ -54,15 +54,19 @@ def run_job(name: str, via: str = CRON) -> CronRun | None:
     if name not in job_names():
         raise UnknownJob(name)
     try:
-        # Not the command's own lock name: import_prestashop takes "import_prestashop" itself.
-        with single_run(f"cron-job-{name}"):
+        with locks.exclusive(lock_name(name)):
             run = _run_recorded(name, via)
-    except LockBusy:
+    except locks.Busy:
         log.warning("cron job %s is already running; this start did nothing", name)
         return None
     if via == CRON:
         sys.stdout.write(run.summary)  # cron mails or logs a job's output: keep it as without the wrapper
     return run
+
+
+def lock_name(job: str) -> str:
+    # Not the command's own lock name: import_prestashop takes "import_prestashop" itself.
+    return f"cron-job-{job}"
 
 
 def _run_recorded(name: str, via: str) -> CronRun:

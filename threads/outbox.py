@@ -33,10 +33,12 @@ def due_messages(now=None):
     ).order_by("next_attempt_at", "id")
 
 
-def send_due() -> dict:
-    """Send everything that is due; returns counts for the command's summary."""
+def send_due(before_each=lambda: None) -> dict:
+    """Send everything that is due; returns counts for the command's summary.
+    `before_each()` runs before each message and may raise to stop (the job's lock check)."""
     counts = {"sent": 0, "failed": 0, "interrupted": give_up_stale()}
     for pk in list(due_messages().values_list("pk", flat=True)):
+        before_each()
         outcome = deliver(pk)
         if outcome is not None:
             counts["sent" if outcome else "failed"] += 1

@@ -13,7 +13,7 @@ from django.core.management import call_command
 from django.test import Client
 from django.urls import reverse
 
-from customers.importing.lock import single_run
+from crm.locks import exclusive
 from pok import cron
 from pok.models import CronRun
 from tests.factories import make_pok, make_staff
@@ -121,7 +121,7 @@ def test_unknown_job_is_404(client, db, urls_on):
 
 
 def test_a_job_never_runs_twice_at_once(client, db, urls_on):
-    with single_run("cron-job-send_outbox"):
+    with exclusive(cron.lock_name("send_outbox")):
         response = client.get(run_url("send_outbox"), {"token": TOKEN})
     assert response.status_code == 409
     assert "already running" in response.content.decode()

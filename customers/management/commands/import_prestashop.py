@@ -13,9 +13,9 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from crm import locks
 from customers.importing.errors import SourceUnavailable
 from customers.importing.importer import Importer, Options
-from customers.importing.lock import LockBusy, single_run
 from customers.importing.mysql_source import MySqlSource
 from customers.importing.report import Report
 from customers.importing.webservice_source import WebserviceSource
@@ -43,11 +43,11 @@ class Command(BaseCommand):
         started = time.monotonic()
         importer, failure = None, None
         try:
-            with single_run("import_prestashop"), _source(source, batch_size) as shop:
+            with locks.exclusive("import_prestashop"), _source(source, batch_size) as shop:
                 importer = Importer(shop, _options(full, batch_size), report)
                 importer.run()
-        except LockBusy:
-            self.stderr.write("import_prestashop is already running; this run does nothing.")
+        except locks.Busy as busy:
+            self.stderr.write(str(busy))
             return
         except SourceUnavailable as error:
             failure = str(error)

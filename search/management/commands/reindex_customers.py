@@ -1,8 +1,9 @@
 import time
 
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
+from crm import locks
 from search import indexing
 
 
@@ -16,6 +17,15 @@ class Command(BaseCommand):
         parser.add_argument("--full", action="store_true", help=_("Rebuild the whole index."))
 
     def handle(self, *args, full=False, **options):
+        try:
+            with locks.exclusive("reindex_customers") as self.lock:
+                self._reindex(full)
+        except locks.Busy as busy:
+            self.stderr.write(str(busy))
+        except locks.Lost as lost:
+            raise CommandError(str(lost)) from None
+
+    def _reindex(self, full):
         started = time.monotonic()
         since = None if full else indexing.incremental_since()
         if since is None:
@@ -38,4 +48,5 @@ class Command(BaseCommand):
         )
 
     def _progress(self, done, total):
+        self.lock.check()  # between batches: stop if the lock went with the database session
         self.stdout.write(_("%(done)d / %(total)d customers") % {"done": done, "total": total})

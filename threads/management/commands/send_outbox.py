@@ -1,5 +1,6 @@
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 
+from crm import locks
 from threads.outbox import send_due
 
 
@@ -7,7 +8,14 @@ class Command(BaseCommand):
     help = "Send queued replies and retry failed ones whose back-off has passed."
 
     def handle(self, *args, **options):
-        counts = send_due()
+        try:
+            with locks.exclusive("send_outbox") as lock:
+                counts = send_due(before_each=lock.check)
+        except locks.Busy as busy:
+            self.stderr.write(str(busy))
+            return
+        except locks.Lost as lost:
+            raise CommandError(str(lost)) from None
         self.stdout.write(
             f"Outbox: sent {counts['sent']}, failed {counts['failed']}, "
             f"interrupted sends set aside for a person {counts['interrupted']}"
