@@ -72,6 +72,18 @@ def _read_local_secrets(local_file: Path) -> dict[str, str]:
 SUPPORTED_DATABASE_SCHEMES = ("postgres", "postgresql", "pgsql", "sqlite")
 
 
+# The embedded default must never answer "database is locked" while cron imports mail:
+# WAL lets readers and the one writer go on together; a writer waits up to `timeout` seconds for
+# another; IMMEDIATE transactions take the write lock at BEGIN, so a transaction that reads first
+# never fails on upgrading to a write (SQLite does not wait there, whatever the timeout).
+# synchronous=NORMAL is durable in WAL mode except for the last commits on a power cut.
+SQLITE_OPTIONS = {
+    "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+    "transaction_mode": "IMMEDIATE",
+    "timeout": 20,
+}
+
+
 def database(env: environ.Env, default_sqlite: Path) -> dict:
     url = env.str("DATABASE_URL", default="") or f"sqlite:///{default_sqlite}"
     scheme = url.split("://", 1)[0] if "://" in url else ""
@@ -85,8 +97,7 @@ def database(env: environ.Env, default_sqlite: Path) -> dict:
     except (ImproperlyConfigured, ValueError, KeyError) as error:
         raise ConfigError(f"DATABASE_URL is not a valid database URL ({error})") from None
     if config["ENGINE"].endswith("sqlite3"):
-        # WAL lets the web process read while cron imports mail.
-        config["OPTIONS"] = {"init_command": "PRAGMA journal_mode=WAL;", "timeout": 20}
+        config["OPTIONS"] = dict(SQLITE_OPTIONS)
     else:
         config.setdefault("OPTIONS", {})["connect_timeout"] = 5
     return config

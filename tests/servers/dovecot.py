@@ -130,6 +130,12 @@ class DovecotServer:
             raise RuntimeError(f"no APPENDUID in APPEND response {response!r}")
         return int(match.group(1))
 
+    def append_many(self, user: str, password: str, raws, folder: str = "INBOX") -> None:
+        """Append many messages over one connection (a big mailbox in seconds)."""
+        with self.imap(user, password) as client:
+            for raw in raws:
+                client.append(folder, raw)
+
     def deliver(self, user_or_address: str, raw: bytes, mail_from: str = f"sender@{MAIL_DOMAIN}") -> None:
         """Deliver one message over LMTP, as an MTA would."""
         address = user_or_address if "@" in user_or_address else f"{user_or_address}@{MAIL_DOMAIN}"
