@@ -18,7 +18,7 @@ import ssl
 import time
 from dataclasses import dataclass, field
 
-from django.db import DatabaseError
+from django.db import DatabaseError, OperationalError, connection
 from django.db.models.functions import Greatest
 from django.utils import timezone
 from imapclient.exceptions import IMAPClientError
@@ -37,6 +37,8 @@ log = logging.getLogger(__name__)
 HEADER_BATCH = 500
 BODY_BATCH_BYTES = 8 * 1024 * 1024
 DELETE_BATCH = 1000
+RECORD_ATTEMPTS = 30
+RECORD_RETRY_SECONDS = 1
 IDENTITY_ITEMS = ["RFC822.SIZE", "BODY.PEEK[HEADER.FIELDS (MESSAGE-ID)]"]
 
 
@@ -258,6 +260,19 @@ def _delete(client, pok: Pok, uidvalidity: int, uids: list[int]) -> int:
 
 
 def _record_outcome(pok: Pok, report: SyncReport) -> None:
+    """Also after losing the database: wait a little for it to come back, or the error is never shown."""
+    for attempt in range(1, RECORD_ATTEMPTS + 1):
+        try:
+            _write_outcome(pok, report)
+            return
+        except OperationalError:
+            if attempt == RECORD_ATTEMPTS:
+                raise
+            connection.close()
+            time.sleep(RECORD_RETRY_SECONDS)
+
+
+def _write_outcome(pok: Pok, report: SyncReport) -> None:
     now = timezone.now()
     if report.error:
         Pok.objects.filter(pk=pok.pk).update(last_sync_at=now, last_error=report.error, last_error_at=now)

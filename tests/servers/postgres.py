@@ -51,6 +51,14 @@ class PostgresServer:
             conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
         return self.url_for(name)
 
+    def restart(self) -> None:
+        """Stop (ending every session at once, as a crash or an upgrade would) and start again."""
+        log = self.directory / "pg.log"
+        command = ["pg_ctl", "-D", str(self.data_dir), "-l", str(log), "-m", "fast", "-w", "restart"]
+        result = _run(self.bin_dir, command, check=False)
+        if result.returncode != 0:
+            raise RuntimeError(f"PostgreSQL did not restart on port {self.port}:\n{log_tail(log)}")
+
     def stop(self) -> None:
         if self.stopped:
             return
