@@ -25,6 +25,7 @@ from pathlib import Path
 
 import pglock
 from django.db import DatabaseError, connection
+from django.utils.translation import gettext as _
 
 from crm.errors import first_line
 
@@ -36,7 +37,7 @@ class Busy(Exception):
     """Another process (or this one) holds the lock."""
 
     def __init__(self, name: str):
-        super().__init__(f"{name} is already running; this run does nothing.")
+        super().__init__(_("%(name)s is already running; this run does nothing.") % {"name": name})
         self.name = name
 
 
@@ -44,7 +45,7 @@ class Lost(Exception):
     """The lock went away while held: the job must stop, another run may have started."""
 
     def __init__(self, name: str, reason: str):
-        super().__init__(f"lost the lock {name}: {reason}; the run stopped")
+        super().__init__(_("lost the lock %(name)s: %(reason)s; the run stopped") % {"name": name, "reason": reason})
         self.name = name
 
 
@@ -114,10 +115,11 @@ class _AdvisoryLock:
         except DatabaseError as error:
             self.lost = True
             connection.close()  # a broken connection stays broken; the next query opens a new session
-            raise Lost(self.name, f"the database connection failed ({first_line(error)})") from error
+            reason = _("the database connection failed (%(error)s)") % {"error": first_line(error)}
+            raise Lost(self.name, reason) from error
         if not held:
             self.lost = True
-            raise Lost(self.name, "the database session ended (was the database restarted?)")
+            raise Lost(self.name, _("the database session ended (was the database restarted?)"))
 
     def release(self) -> None:
         if self.lost:
@@ -146,9 +148,9 @@ class _FileLock:
         try:
             on_disk = os.stat(self.path)
         except FileNotFoundError:
-            raise Lost(self.name, f"{self.path} was removed") from None
+            raise Lost(self.name, _("%(path)s was removed") % {"path": self.path}) from None
         if on_disk.st_ino != os.fstat(self.descriptor).st_ino:
-            raise Lost(self.name, f"{self.path} was replaced")
+            raise Lost(self.name, _("%(path)s was replaced") % {"path": self.path})
 
     def release(self) -> None:
         os.close(self.descriptor)  # closing the only descriptor of the open file drops the flock
