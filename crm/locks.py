@@ -7,7 +7,8 @@
 
 PostgreSQL: a session-level advisory lock (django-pglock) on the connection the job works with.
 Every app server sharing the database shares the lock; the server drops it when the session ends
-(the process died, or PostgreSQL restarted), so a job must `check()` at its batch boundaries.
+(the process died, or PostgreSQL restarted), so a job must `check()` at its batch boundaries:
+Django would quietly reconnect after such an error and the job would carry on without the lock.
 SQLite: an flock on a file beside the database file, so every process using that database path
 shares it, and the kernel drops it when the process dies. An in-memory database is private to its
 process, so there a lock inside the process is enough.
@@ -51,7 +52,8 @@ class Lost(Exception):
 
 @contextlib.contextmanager
 def exclusive(name: str):
-    """Hold the lock `name` for the block, or raise Busy at once (never waits)."""
+    """Hold the lock `name` for the block, or raise Busy at once (never waits). A database error
+    out of the block is raised as Lost when the session, and the lock with it, is gone."""
     _claim_in_process(name)
     try:
         if connection.vendor == "postgresql":
@@ -63,6 +65,10 @@ def exclusive(name: str):
         lock.acquire()
         try:
             yield lock
+        except DatabaseError:
+            if not connection.in_atomic_block:  # in a transaction the error must reach its owner as it is
+                lock.check()  # a database error that came with the loss of the session leaves as Lost
+            raise
         finally:
             lock.release()
     finally:

@@ -18,7 +18,7 @@ import ssl
 import time
 from dataclasses import dataclass, field
 
-from django.db import DatabaseError, OperationalError, connection
+from django.db import OperationalError, connection
 from django.db.models.functions import Greatest
 from django.utils import timezone
 from imapclient.exceptions import IMAPClientError
@@ -73,10 +73,13 @@ def sync_pok(pok: Pok, progress=None) -> SyncReport:
     try:
         with locks.exclusive(lock_name(pok)) as lock:
             _sync_holding(lock, pok, report, progress)
-            report.seconds = time.monotonic() - started
-            _record_outcome(pok, report)
     except locks.Busy:
         report.skipped = True
+        return report
+    except locks.Lost as lost:  # e.g. PostgreSQL restarted: stop, and say so on the POK
+        report.error = str(lost)
+    report.seconds = time.monotonic() - started
+    _record_outcome(pok, report)
     return report
 
 
@@ -95,22 +98,8 @@ def _sync_holding(lock, pok: Pok, report: SyncReport, progress) -> None:
         _sync_folder(client, lock, pok, report, progress)
     except (IMAPClientError, OSError, ssl.SSLError) as error:
         report.error = f"IMAP {pok.imap_host}: {first_line(error)}"
-    except locks.Lost as error:
-        report.error = str(error)
-    except DatabaseError as error:
-        report.error = _lost_or_raise(lock, error)
     finally:
         close_quietly(client)
-
-
-def _lost_or_raise(lock, error: DatabaseError) -> str:
-    """A database error that came with the loss of the session (and of the lock) stops the run
-    and is recorded; any other is a bug and goes up as it is."""
-    try:
-        lock.check()
-    except locks.Lost as lost:
-        return str(lost)
-    raise error
 
 
 def _sync_folder(client, lock, pok: Pok, report: SyncReport, progress) -> None:

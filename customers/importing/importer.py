@@ -18,6 +18,7 @@ interrupted run leaves whole batches and the next run resumes from the mark.
 
 import datetime
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from zoneinfo import ZoneInfo
 
@@ -50,6 +51,9 @@ class Importer:
     options: Options
     report: Report
     changed_customers: set = field(default_factory=set)
+    # Run before each batch and before a failed batch is retried row by row; raises to stop the
+    # run (the job's lock check: a lost database session would otherwise fail every row quietly).
+    before_each_batch: Callable[[], None] = lambda: None
 
     def run(self, tables: list[TableSpec] = TABLES) -> set:
         """Import every table; returns the ids of customers whose data changed."""
@@ -64,6 +68,7 @@ class Importer:
         seen = set() if self.options.full else None
         try:
             for rows, mark in self._batches(spec):
+                self.before_each_batch()
                 self._write(writer, rows, mark, seen)
                 self.report.progress(label, started)
         except TableUnavailable as error:
@@ -116,6 +121,7 @@ class Importer:
                 upsert(writer.spec, rows)
             return len(rows)
         except DatabaseError:  # find the row the database refuses, store the others
+            self.before_each_batch()
             return sum(self._upsert_one(writer, values) for values in rows)
 
     def _upsert_one(self, writer: "_TableWriter", values: dict) -> int:

@@ -43,13 +43,13 @@ class Command(BaseCommand):
         started = time.monotonic()
         importer, failure = None, None
         try:
-            with locks.exclusive("import_prestashop"), _source(source, batch_size) as shop:
-                importer = Importer(shop, _options(full, batch_size), report)
+            with locks.exclusive("import_prestashop") as lock, _source(source, batch_size) as shop:
+                importer = Importer(shop, _options(full, batch_size), report, before_each_batch=lock.check)
                 importer.run()
         except locks.Busy as busy:
             self.stderr.write(str(busy))
             return
-        except SourceUnavailable as error:
+        except (SourceUnavailable, locks.Lost) as error:
             failure = str(error)
         # Also after a failure: the batches committed before it are in the mirror.
         changed = importer.changed_customers if importer else set()
