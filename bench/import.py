@@ -1,25 +1,34 @@
-"""Benchmark: import_prestashop from MariaDB into PostgreSQL.
+"""Benchmark: import_prestashop from MariaDB into PostgreSQL, this tree against a previous revision.
 
 100,000 customers (one address each) and 300,000 orders (one row, one history
-entry and one carrier row each) in PrestaShop 8 tables in a throwaway MariaDB,
-imported into a throwaway PostgreSQL: prints rows/s of the full import and the
-seconds of an incremental run after 1% of customers and orders changed.
+entry and one carrier row each) in PrestaShop 8 tables in a throwaway MariaDB.
+Each tree imports them into a database of its own on one throwaway PostgreSQL,
+in a process of its own, one after the other in the same run: the full import
+(rows/s and the process's CPU), then incremental runs after 1% and after 5% of
+customers and orders changed. The previous revision is checked out with
+`git worktree` into a temporary folder (default: the last commit before the bulk
+import, see PREVIOUS).
 
-    /tmp/venv/bin/python bench/import.py [--customers N] [--orders N]
+    .venv/bin/python bench/import.py [--customers N] [--orders N] [--previous REV]
 """
 
 import argparse
 import os
+import resource
+import subprocess
 import sys
+import tempfile
 import time
-from io import StringIO
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(PROJECT_ROOT))
 
 from tests.importer.prestashop_schema import create_tables  # noqa: E402
 from tests.servers.mariadb import start_mariadb  # noqa: E402
 from tests.servers.postgres import start_postgres  # noqa: E402
+
+PREVIOUS = "223c2bf"  # row-by-row executemany upserts and PyMySQL
 
 REFERENCE_ROWS = [
     "INSERT INTO ps_lang (id_lang, name, active, iso_code, language_code, locale) VALUES (1, 'Polski', 1, 'pl', 'pl-pl', 'pl-PL')",
@@ -67,61 +76,85 @@ def fill_shop(server, database: str, customers: int, orders: int) -> None:
         SELECT seq, seq, 1, 1.2, 10, CONCAT('TRACK', seq), NOW() - INTERVAL seq MINUTE FROM seq_1_to_{orders}""")
 
 
-def change_one_percent(server, database: str) -> None:
+def change(server, database: str, percent: int) -> None:
+    every = 100 // percent
     server.execute(
-        "UPDATE ps_customer SET firstname = 'Zmieniony', date_upd = NOW() WHERE id_customer % 100 = 0",
+        f"UPDATE ps_customer SET firstname = CONCAT('Zmieniony', {percent}), date_upd = NOW() "
+        f"WHERE id_customer % {every} = 0",
         database=database,
     )
     server.execute(
-        "UPDATE ps_orders SET current_state = 2, date_upd = NOW() WHERE id_order % 100 = 0", database=database
+        f"UPDATE ps_orders SET current_state = 2, date_upd = NOW() WHERE id_order % {every} = 0", database=database
     )
 
 
-def timed_import(*args: str) -> tuple[float, str]:
-    from django.core.management import call_command
+def manage(tree: Path, env: dict, *args: str) -> tuple[float, float, str]:
+    """Run manage.py of `tree` in a process of its own: wall seconds, its CPU seconds, its output."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    started = time.monotonic()
+    done = subprocess.run(
+        [sys.executable, "manage.py", *args], cwd=tree, env=env, capture_output=True, text=True, check=False
+    )
+    seconds = time.monotonic() - started
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    if done.returncode:
+        raise SystemExit(f"{tree}: manage.py {' '.join(args)} failed:\n{done.stdout}{done.stderr}")
+    cpu = after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime
+    return seconds, cpu, done.stdout + done.stderr
 
-    out = StringIO()
-    started, cpu = time.monotonic(), time.process_time()
-    call_command("import_prestashop", *args, stdout=out, stderr=out)
-    print(f"(importer process CPU: {time.process_time() - cpu:.1f} s; the rest is waiting for MariaDB and PostgreSQL)")
-    return time.monotonic() - started, out.getvalue()
+
+def checkout(revision: str, folder: Path) -> Path:
+    subprocess.run(
+        ["git", "-C", str(PROJECT_ROOT), "worktree", "add", "--detach", "--force", str(folder), revision],
+        check=True,
+        capture_output=True,
+    )
+    return folder
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--customers", type=int, default=100_000)
     parser.add_argument("--orders", type=int, default=300_000)
+    parser.add_argument("--previous", default=PREVIOUS, help="git revision to compare with")
     args = parser.parse_args()
 
     mariadb, postgres = start_mariadb(), start_postgres()
+    scratch = Path(tempfile.mkdtemp(prefix="crm-bench-import-"))
+    previous_tree = checkout(args.previous, scratch / "previous")
     try:
         shop_url = mariadb.create_database("shop")
         create_tables(mariadb, "shop")
         started = time.monotonic()
         fill_shop(mariadb, "shop", args.customers, args.orders)
         rows = 2 * args.customers + 4 * args.orders + len(REFERENCE_ROWS)
-        print(f"Shop filled: {rows} rows in {time.monotonic() - started:.1f} s")
-
-        os.environ.update(DATABASE_URL=postgres.create_database("crm"), CRM_PRESTASHOP_DB_URL=shop_url)
-        os.environ.setdefault("DJANGO_SETTINGS_MODULE", "crm.settings_test")
-        import django
-        from django.core.management import call_command
-
-        django.setup()
-        call_command("migrate", verbosity=0)
-
-        seconds, output = timed_import("--full")
-        print(output.strip())
-        print(f"Full import: {rows} rows in {seconds:.1f} s = {rows / seconds:.0f} rows/s (target: under 300 s)")
-
-        change_one_percent(mariadb, "shop")
-        seconds, output = timed_import()
-        print(output.strip())
-        print(f"Incremental import after 1% changed: {seconds:.1f} s")
+        print(f"Shop filled: {rows:,} rows in {time.monotonic() - started:.1f} s")
+        trees = {f"previous ({args.previous})": previous_tree, "this tree": PROJECT_ROOT}
+        envs = {}
+        for index, (name, tree) in enumerate(trees.items()):
+            envs[name] = os.environ | {
+                "DATABASE_URL": postgres.create_database(f"crm{index}"),
+                "CRM_PRESTASHOP_DB_URL": shop_url,
+                "DJANGO_SETTINGS_MODULE": "crm.settings_test",
+            }
+            manage(tree, envs[name], "migrate", "--verbosity", "0")
+        full = {name: manage(tree, envs[name], "import_prestashop", "--full") for name, tree in trees.items()}
+        print(f"\nFull import of {rows:,} rows:")
+        for name, (seconds, cpu, _) in full.items():
+            print(f"  {name:24} {seconds:7.1f} s  {rows / seconds:8,.0f} rows/s  importer CPU {cpu:6.1f} s")
+        (old_s, old_cpu, _), (new_s, new_cpu, output) = full.values()
+        print(f"  ratio: {old_s / new_s:.2f}x rows/s, {old_cpu / new_cpu:.2f}x less CPU")
+        print("  this tree's summary:\n    " + "\n    ".join(output.strip().splitlines()[-6:]))
+        for percent in (1, 5):
+            change(mariadb, "shop", percent)
+            print(f"\nIncremental import after {percent}% of customers and orders changed:")
+            for name, tree in trees.items():
+                seconds, cpu, _ = manage(tree, envs[name], "import_prestashop")
+                print(f"  {name:24} {seconds:7.1f} s  importer CPU {cpu:6.1f} s")
     finally:
-        from django.db import connections
-
-        connections.close_all()
+        subprocess.run(
+            ["git", "-C", str(PROJECT_ROOT), "worktree", "remove", "--force", str(previous_tree)], check=False
+        )
         postgres.stop()
         mariadb.stop()
 

@@ -14,6 +14,7 @@ from datetime import datetime, timedelta
 from django.db import transaction
 from django.db.models import Exists, Max, OuterRef, Q
 
+from customers.bulk import upsert_rows
 from customers.models import Address, Customer
 from search.models import CustomerIndexEntry
 from search.normalize import digits, phone_forms, tax_id_forms, unique, words
@@ -154,9 +155,7 @@ def _rebuild(customer_ids: list[int], scope: Q) -> ReindexStats:
     entries = build_entries(customer_ids)
     with transaction.atomic():
         changed = _changed_entries(entries)
-        CustomerIndexEntry.objects.bulk_create(
-            changed, update_conflicts=True, unique_fields=["customer_id"], update_fields=ENTRY_FIELDS
-        )
+        upsert_rows(CustomerIndexEntry, [_row(entry) for entry in changed])
         stale = CustomerIndexEntry.objects.filter(scope).exclude(customer_id__in=[e.customer_id for e in entries])
         removed = stale.delete()[0]
     return ReindexStats(customers=len(customer_ids), written=len(changed), removed=removed)
@@ -166,6 +165,10 @@ def _changed_entries(entries: list[CustomerIndexEntry]) -> list[CustomerIndexEnt
     current = CustomerIndexEntry.objects.filter(customer_id__in=[entry.customer_id for entry in entries])
     stored = {row[0]: row[1:] for row in current.values_list("customer_id", *ENTRY_FIELDS)}
     return [entry for entry in entries if stored.get(entry.customer_id) != _content(entry)]
+
+
+def _row(entry: CustomerIndexEntry) -> dict:
+    return {"customer_id": entry.customer_id} | {field: getattr(entry, field) for field in ENTRY_FIELDS}
 
 
 def _content(entry: CustomerIndexEntry) -> tuple:

@@ -63,8 +63,11 @@ def text_converter(field):
 
 def number_converter(field, parse):
     fallback = None if field.null else parse(0)
+    typed = type(parse(0))
 
     def convert(value):
+        if type(value) is typed:  # already typed by the MySQL driver
+            return value
         if value is None or value == "" or value == b"":
             return fallback
         try:

@@ -25,11 +25,12 @@ from zoneinfo import ZoneInfo
 from django.db import DatabaseError, transaction
 
 from crm.errors import first_line
+from customers.bulk import upsert_rows
 from customers.importing.convert import Repaired, RowConverter, datetime_converter, shop_naive
 from customers.importing.errors import TableUnavailable
+from customers.importing.prefetch import prefetched
 from customers.importing.report import Report
 from customers.importing.tables import TABLES, Kind, TableSpec
-from customers.importing.upsert import upsert
 from customers.models import ImportState
 
 DELETE_CHUNK = 1000
@@ -85,21 +86,25 @@ class Importer:
         return shop_naive(mark - self.options.overlap, self.options.zone) if mark else None
 
     def _batches(self, spec: TableSpec):
-        since = self._since(spec)
+        since = self._since(spec)  # here, in the thread that owns Django's connection
         if spec.kind is Kind.ORDER_CHILD:
-            yield from self._child_batches(spec, since)
-            return
-        for rows in self.source.read(spec, since):
-            yield rows, None
+            return prefetched(self._child_batches(spec, since))
+        return prefetched((rows, None) for rows in self.source.read(spec, since))
 
     def _child_batches(self, spec: TableSpec, since):
         recent = None if since is None else shop_naive(self.options.now - self.options.recent_orders, self.options.zone)
         orders = self.source.changed_orders(since, recent)
         to_datetime = datetime_converter(self.options.zone)
+        if since is None:
+            # A first or full run reads the whole table in key order (one query, not one per
+            # batch of orders); the mark, taken before reading, is committed with the last batch.
+            mark = _newest(to_datetime, (date_upd for _, date_upd in orders))
+            yield from _marked_last(self.source.read(spec, None), mark)
+            return
         for start in range(0, len(orders), self.options.batch_size):
             chunk = orders[start : start + self.options.batch_size]
             rows = self.source.children(spec, [int(id_order) for id_order, _ in chunk])
-            yield rows, max(filter(None, (_quiet(to_datetime, date_upd) for _, date_upd in chunk)), default=None)
+            yield rows, _newest(to_datetime, (date_upd for _, date_upd in chunk))
 
     def _write(self, writer: "_TableWriter", rows: list[dict], mark, seen: set | None) -> None:
         spec = writer.spec
@@ -118,7 +123,7 @@ class Importer:
     def _upsert(self, writer: "_TableWriter", rows: list[dict]) -> int:
         try:
             with transaction.atomic():
-                upsert(writer.spec, rows)
+                upsert_rows(writer.spec.model, rows)
             return len(rows)
         except DatabaseError:  # find the row the database refuses, store the others
             self.before_each_batch()
@@ -127,7 +132,7 @@ class Importer:
     def _upsert_one(self, writer: "_TableWriter", values: dict) -> int:
         try:
             with transaction.atomic():
-                upsert(writer.spec, [values])
+                upsert_rows(writer.spec.model, [values])
             return 1
         except DatabaseError as error:
             self.report.stats[writer.label].skipped += 1
@@ -206,6 +211,21 @@ def _advance_mark(table: str, mark: datetime.datetime) -> None:
     if not created and (state.mark is None or mark > state.mark):
         state.mark = mark
         state.save(update_fields=["mark", "updated_at"])
+
+
+def _marked_last(batches, mark):
+    """(batch, None) for every batch but the last, (last batch, mark) for it."""
+    previous = None
+    for batch in batches:
+        if previous is not None:
+            yield previous, None
+        previous = batch
+    if previous is not None:
+        yield previous, mark
+
+
+def _newest(to_datetime, dates):
+    return max(filter(None, (_quiet(to_datetime, date_upd) for date_upd in dates)), default=None)
 
 
 def _quiet(convert, value):

@@ -38,7 +38,19 @@ def expected_after_repairs(rows: dict) -> dict:
     return expected
 
 
-def test_full_import_mirrors_every_row_and_reports_the_nasty_ones(shop, import_settings):
+@pytest.fixture(params=["mysqlclient", "PyMySQL"])
+def driver(request, monkeypatch):
+    """Both drivers the shop source speaks: mysqlclient when installed, PyMySQL otherwise."""
+    from customers.importing import mysql_source
+
+    if request.param == "PyMySQL":
+        monkeypatch.setattr(mysql_source, "MySQLdb", None)
+    else:
+        assert mysql_source.MySQLdb is not None, "the test extra installs mysqlclient"
+    return request.param
+
+
+def test_full_import_mirrors_every_row_and_reports_the_nasty_ones(shop, import_settings, driver):
     out, err = run_import(import_settings, shop.url)
 
     assert mirror_content() == expected_after_repairs(shop.rows)
