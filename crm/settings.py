@@ -101,6 +101,16 @@ CRM_MAX_ATTACHMENT_BYTES = env.int("CRM_MAX_ATTACHMENT_BYTES", default=10 * 1024
 CRM_IMAP_TIMEOUT = env.int("CRM_IMAP_TIMEOUT", default=30)
 CRM_SMTP_TIMEOUT = env.int("CRM_SMTP_TIMEOUT", default=30)
 
+# OAuth2 sign-in of mailboxes (docs/oauth2.md); a POK's own client ID and secret take precedence.
+CRM_OAUTH_GOOGLE_CLIENT_ID = env.str("CRM_OAUTH_GOOGLE_CLIENT_ID", default="")
+CRM_OAUTH_GOOGLE_CLIENT_SECRET = env.str("CRM_OAUTH_GOOGLE_CLIENT_SECRET", default="")
+CRM_OAUTH_MICROSOFT_CLIENT_ID = env.str("CRM_OAUTH_MICROSOFT_CLIENT_ID", default="")
+CRM_OAUTH_MICROSOFT_CLIENT_SECRET = env.str("CRM_OAUTH_MICROSOFT_CLIENT_SECRET", default="")
+CRM_OAUTH_MICROSOFT_TENANT = env.str("CRM_OAUTH_MICROSOFT_TENANT", default="common")
+# Another Microsoft cloud (e.g. https://login.microsoftonline.us for US Government).
+CRM_OAUTH_MICROSOFT_AUTHORITY = env.str("CRM_OAUTH_MICROSOFT_AUTHORITY", default="https://login.microsoftonline.com")
+CRM_OAUTH_TIMEOUT = env.int("CRM_OAUTH_TIMEOUT", default=20)
+
 # Absolute address of this CRM, for links in mail to staff (hand-over notices).
 CRM_BASE_URL = env.str("CRM_BASE_URL", default="http://127.0.0.1:8000")
 

@@ -14,7 +14,8 @@ from django.utils.translation import gettext as _
 from imapclient.exceptions import IMAPClientError, LoginError
 
 from crm.errors import first_line
-from pok.models import Pok, Security
+from pok.models import AuthMethod, Pok, Security
+from pok.oauth import OAuthUnavailable, access_token, forget_access_token
 
 
 class ConnectionFailed(Exception):
@@ -44,8 +45,26 @@ def _describe(error: Exception) -> str:
     return first_line(error)
 
 
+def _oauth_token(pok: Pok, where: str) -> str:
+    """A current access token, fetched before connecting: no token, no connection."""
+    try:
+        return access_token(pok)
+    except OAuthUnavailable as error:
+        raise ConnectionFailed(f"{where}: {error}") from None
+
+
+def _token_refused(pok: Pok, where: str) -> ConnectionFailed:
+    forget_access_token(pok)
+    return ConnectionFailed(
+        f"{where}: " + _("the server refused the OAuth2 token (is the user the connected account, with mail access?)")
+    )
+
+
 def open_imap(pok: Pok) -> imapclient.IMAPClient:
-    where = f"IMAP {pok.imap_user}@{pok.imap_host}:{pok.imap_port}"
+    oauth = pok.imap_auth == AuthMethod.OAUTH2
+    user = pok.imap_user or (pok.oauth_account if oauth else "")
+    where = f"IMAP {user}@{pok.imap_host}:{pok.imap_port}"
+    token = _oauth_token(pok, where) if oauth else None
     try:
         client = imapclient.IMAPClient(
             pok.imap_host,
@@ -56,8 +75,15 @@ def open_imap(pok: Pok) -> imapclient.IMAPClient:
         )
         if pok.imap_security == Security.STARTTLS:
             client.starttls(tls_context(pok.imap_verify_cert))
-        client.login(pok.imap_user, pok.imap_password.reveal())
+        if token is None:
+            client.login(pok.imap_user, pok.imap_password.reveal())
+        elif client.has_capability("AUTH=OAUTHBEARER"):
+            client.oauthbearer_login(user, token)
+        else:
+            client.oauth2_login(user, token)
     except LoginError:
+        if token is not None:
+            raise _token_refused(pok, where) from None
         raise ConnectionFailed(f"{where}: " + _("login refused (check the IMAP user and password)")) from None
     except (OSError, IMAPClientError, ssl.SSLError) as error:
         raise ConnectionFailed(f"{where}: {_describe(error)}") from None
@@ -65,8 +91,11 @@ def open_imap(pok: Pok) -> imapclient.IMAPClient:
 
 
 def open_smtp(pok: Pok) -> smtplib.SMTP:
-    login = pok.smtp_user or _("(no login)")
+    oauth = pok.smtp_auth == AuthMethod.OAUTH2
+    user = pok.smtp_user or (pok.oauth_account if oauth else "")
+    login = user or _("(no login)")
     where = f"SMTP {login}@{pok.smtp_host}:{pok.smtp_port}"
+    token = _oauth_token(pok, where) if oauth else None
     context = tls_context(pok.smtp_verify_cert)
     timeout = settings.CRM_SMTP_TIMEOUT
     try:
@@ -76,13 +105,26 @@ def open_smtp(pok: Pok) -> smtplib.SMTP:
             client = smtplib.SMTP(pok.smtp_host, pok.smtp_port, timeout=timeout)
             if pok.smtp_security == Security.STARTTLS:
                 client.starttls(context=context)
-        if pok.smtp_user:
+        if token is not None:
+            client.auth("XOAUTH2", _xoauth2(user, token))
+        elif pok.smtp_user:
             client.login(pok.smtp_user, pok.smtp_password.reveal())
     except smtplib.SMTPAuthenticationError:
+        if token is not None:
+            raise _token_refused(pok, where) from None
         raise ConnectionFailed(f"{where}: " + _("login refused (check the SMTP user and password)")) from None
     except (OSError, smtplib.SMTPException, ssl.SSLError) as error:
         raise ConnectionFailed(f"{where}: {_describe(error)}") from None
     return client
+
+
+def _xoauth2(user: str, token: str):
+    """smtplib's AUTH callback: the XOAUTH2 initial response, then an empty answer to an error challenge."""
+
+    def respond(challenge=None) -> str:
+        return f"user={user}\x01auth=Bearer {token}\x01\x01" if challenge is None else ""
+
+    return respond
 
 
 def close_quietly(session) -> None:

@@ -3,11 +3,11 @@ from django.utils.translation import gettext_lazy as _
 
 from pok.models import Pok
 
-PASSWORD_FIELDS = ("imap_password", "smtp_password")
+PASSWORD_FIELDS = ("imap_password", "smtp_password", "oauth_client_secret")
 
 
 class PokForm(forms.ModelForm):
-    """POK form whose passwords are write-only: never rendered back, left unchanged when blank."""
+    """POK form whose secrets (passwords, OAuth2 client secret) are write-only: never shown, kept when left blank."""
 
     imap_password = forms.CharField(
         label=_("IMAP password"),
@@ -20,6 +20,12 @@ class PokForm(forms.ModelForm):
         required=False,
         widget=forms.PasswordInput(render_value=False, attrs={"autocomplete": "new-password"}),
         help_text=_("Leave empty to keep the stored password."),
+    )
+    oauth_client_secret = forms.CharField(
+        label=_("OAuth2 client secret"),
+        required=False,
+        widget=forms.PasswordInput(render_value=False, attrs={"autocomplete": "new-password"}),
+        help_text=_("Leave empty to keep the stored secret; empty for Google and Microsoft: from the environment."),
     )
 
     class Meta:

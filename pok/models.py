@@ -13,6 +13,17 @@ class Security(models.TextChoices):
     STARTTLS = "starttls", _("STARTTLS")
 
 
+class AuthMethod(models.TextChoices):
+    PASSWORD = "password", _("Password")
+    OAUTH2 = "oauth2", _("OAuth2 (sign in at the provider)")
+
+
+class OAuthProvider(models.TextChoices):
+    GOOGLE = "google", _("Google (Gmail, Google Workspace)")
+    MICROSOFT = "microsoft", _("Microsoft (Microsoft 365, Outlook.com)")
+    GENERIC = "generic", _("Other OAuth2 provider")
+
+
 class Language(models.TextChoices):
     POLISH = "pl", _("Polish")
     ENGLISH = "en", _("English")
@@ -69,6 +80,41 @@ class Pok(models.Model):
     last_error = models.TextField(_("last error"), blank=True, editable=False)
     last_error_at = models.DateTimeField(_("last error at"), null=True, blank=True, editable=False)
 
+    # OAuth2 sign-in (docs/oauth2.md): one connection per POK, used by IMAP and/or SMTP.
+    imap_auth = models.CharField(
+        _("IMAP sign-in"), max_length=10, choices=AuthMethod.choices, default=AuthMethod.PASSWORD
+    )
+    smtp_auth = models.CharField(
+        _("SMTP sign-in"), max_length=10, choices=AuthMethod.choices, default=AuthMethod.PASSWORD
+    )
+    oauth_provider = models.CharField(_("OAuth2 provider"), max_length=10, choices=OAuthProvider.choices, blank=True)
+    oauth_tenant = models.CharField(
+        _("Microsoft tenant"),
+        max_length=100,
+        blank=True,
+        help_text=_(
+            "common (work/school and personal accounts), organizations, consumers, or your tenant ID or domain; "
+            "empty: CRM_OAUTH_MICROSOFT_TENANT, else common."
+        ),
+    )
+    oauth_client_id = models.CharField(
+        _("OAuth2 client ID"),
+        max_length=255,
+        blank=True,
+        help_text=_("Empty: CRM_OAUTH_GOOGLE_CLIENT_ID or CRM_OAUTH_MICROSOFT_CLIENT_ID from the environment."),
+    )
+    oauth_client_secret = EncryptedSecretField(_("OAuth2 client secret"), blank=True, default="")
+    oauth_authorization_url = models.URLField(_("authorization URL"), max_length=500, blank=True)
+    oauth_token_url = models.URLField(_("token URL"), max_length=500, blank=True)
+    oauth_scope = models.CharField(
+        _("scopes"), max_length=500, blank=True, help_text=_("Space-separated; other OAuth2 provider only.")
+    )
+    oauth_account = models.CharField(_("connected account"), max_length=255, blank=True, editable=False)
+    oauth_refresh_token = EncryptedSecretField(blank=True, default="", editable=False)
+    oauth_access_token = EncryptedSecretField(blank=True, default="", editable=False)
+    oauth_token_expires_at = models.DateTimeField(null=True, blank=True, editable=False)
+    oauth_error = models.TextField(_("OAuth2 problem"), blank=True, editable=False)
+
     class Meta:
         verbose_name = _("customer service point")
         verbose_name_plural = _("customer service points")
@@ -86,8 +132,23 @@ class Pok(models.Model):
                 errors[field] = _("An active service point needs a host.")
         if not self.from_address:
             errors["from_address"] = _("An active service point needs a from address.")
+        errors.update(self._oauth_errors())
         if errors:
             raise ValidationError(errors)
+
+    @property
+    def uses_oauth(self) -> bool:
+        return AuthMethod.OAUTH2 in (self.imap_auth, self.smtp_auth)
+
+    def _oauth_errors(self) -> dict:
+        if not self.uses_oauth:
+            return {}
+        if not self.oauth_provider:
+            return {"oauth_provider": _("OAuth2 sign-in needs a provider.")}
+        if self.oauth_provider != OAuthProvider.GENERIC:
+            return {}
+        needed = ("oauth_authorization_url", "oauth_token_url", "oauth_scope", "oauth_client_id")
+        return {name: _("The other OAuth2 provider needs this.") for name in needed if not getattr(self, name)}
 
 
 class PokStaff(models.Model):

@@ -1,4 +1,8 @@
-"""A throwaway Dovecot 2.3 (IMAP, IMAPS, STARTTLS, LMTP) in a temp dir on free ports."""
+"""A throwaway Dovecot 2.3 (IMAP, IMAPS, STARTTLS, LMTP) in a temp dir on free ports.
+
+With `oauth2_key` it also accepts OAuth2 bearer tokens (XOAUTH2, OAUTHBEARER): an `oauth2`
+passdb validates the JWT access tokens locally with that public key, no request to the issuer.
+"""
 
 import os
 import re
@@ -26,14 +30,15 @@ state_dir = {dir}/state
 log_path = {dir}/dovecot.log
 info_log_path = {dir}/dovecot.log
 disable_plaintext_auth = no
-auth_mechanisms = plain login
+auth_mechanisms = plain login{oauth2_mechanisms}
 auth_failure_delay = 0
 auth_username_format = %Ln
 passdb {{
   driver = passwd-file
+  mechanisms = plain login
   args = scheme=PLAIN username_format=%u {dir}/users/%u
 }}
-userdb {{
+{oauth2_passdb}userdb {{
   driver = passwd-file
   args = username_format=%u {dir}/users/%u
   default_fields = uid={uid} gid={uid} home={dir}/mail/%u
@@ -73,6 +78,22 @@ ssl_key = <{dir}/key.pem
 postmaster_address = postmaster@{domain}
 """
 
+OAUTH2_PASSDB = """\
+passdb {{
+  driver = oauth2
+  mechanisms = xoauth2 oauthbearer
+  args = {dir}/dovecot-oauth2.conf.ext
+}}
+"""
+
+# Local validation (Dovecot >= 2.3.11): the key of a token signed with `kid` by the default `azp`
+# is looked up as <prefix>/default/RS256/<kid>; `sub` is the mail user.
+OAUTH2_ARGS = """\
+introspection_mode = local
+local_validation_key_dict = fs:posix:prefix={dir}/oauth2-keys/
+username_attribute = sub
+"""
+
 
 @dataclass
 class DovecotServer:
@@ -81,6 +102,7 @@ class DovecotServer:
     imaps_port: int
     lmtp_port: int
     process: subprocess.Popen | None = None
+    oauth2_key: tuple[str, str] | None = None  # (kid, PEM public key) of the token issuer
     host: str = HOST
 
     @property
@@ -199,11 +221,14 @@ class DovecotServer:
         shutil.rmtree(self.directory, ignore_errors=True)
 
 
-def start_dovecot() -> DovecotServer:
+def start_dovecot(oauth2_key: tuple[str, str] | None = None) -> DovecotServer:
+    """Start Dovecot; `oauth2_key` = (kid, PEM public key) also accepts JWT bearer tokens signed with it."""
     if not os.path.exists(DOVECOT):
         raise RuntimeError(f"Dovecot is not installed: no {DOVECOT} (apt-get install dovecot-imapd dovecot-lmtpd)")
     directory = short_tempdir("crm-dc-")
-    server = DovecotServer(directory=directory, imap_port=free_port(), imaps_port=free_port(), lmtp_port=free_port())
+    server = DovecotServer(
+        directory=directory, imap_port=free_port(), imaps_port=free_port(), lmtp_port=free_port(), oauth2_key=oauth2_key
+    )
     return launch(server, _prepare, _launch)
 
 
@@ -215,8 +240,12 @@ def _prepare(server: DovecotServer) -> None:
         os.chown(directory / "mail", MAIL_UID, MAIL_UID)
     (directory / "users").mkdir()
     _self_signed_cert(directory)
+    if server.oauth2_key:
+        _write_oauth2_key(directory, *server.oauth2_key)
     server.config_path.write_text(
         CONFIG.format(
+            oauth2_mechanisms=" oauthbearer xoauth2" if server.oauth2_key else "",
+            oauth2_passdb=OAUTH2_PASSDB.format(dir=directory) if server.oauth2_key else "",
             host=HOST,
             dir=directory,
             uid=MAIL_UID if running_as_root() else os.geteuid(),
@@ -226,6 +255,13 @@ def _prepare(server: DovecotServer) -> None:
             domain=MAIL_DOMAIN,
         )
     )
+
+
+def _write_oauth2_key(directory: Path, key_id: str, public_key_pem: str) -> None:
+    (directory / "dovecot-oauth2.conf.ext").write_text(OAUTH2_ARGS.format(dir=directory))
+    key_folder = directory / "oauth2-keys" / "default" / "RS256"
+    key_folder.mkdir(parents=True)
+    (key_folder / key_id).write_text(public_key_pem)
 
 
 def _self_signed_cert(directory: Path) -> None:

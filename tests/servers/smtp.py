@@ -1,8 +1,15 @@
-"""An aiosmtpd SMTP server on a free port, optionally with AUTH and relaying into Dovecot."""
+"""An aiosmtpd SMTP server on a free port, optionally with AUTH and relaying into Dovecot.
+
+AUTH is either LOGIN/PLAIN with one user and password (`auth`), or XOAUTH2 only, each bearer
+token checked by `oauth2_verify(user, token)` (the test authorization server's check).
+"""
 
 import asyncio
 import atexit
+import base64
+import binascii
 import smtplib
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from aiosmtpd.controller import Controller
@@ -22,6 +29,9 @@ class SmtpServer:
     messages: list[tuple[str, list[str], bytes]] = field(default_factory=list)
     # (recipient, error) for messages Dovecot refused (e.g. no such user); the SMTP client still got 250
     relay_errors: list[tuple[str, str]] = field(default_factory=list)
+    oauth2_verify: Callable[[str, str], bool] | None = None
+    # (mechanism, user) of every successful AUTH
+    logins: list[tuple[str, str]] = field(default_factory=list)
     _controller: Controller | None = None
 
     def start(self) -> None:
@@ -29,9 +39,18 @@ class SmtpServer:
         if self._controller:
             return
         options = {}
+        handler = _Handler(self)
         if self.auth:
             options = {"authenticator": self._authenticate, "auth_required": True, "auth_require_tls": False}
-        controller = Controller(_Handler(self), hostname=self.host, port=self.port, **options)
+        if self.oauth2_verify:
+            handler = _OAuth2Handler(self)
+            options = {
+                "authenticator": self._authenticate,
+                "auth_required": True,
+                "auth_require_tls": False,
+                "auth_exclude_mechanism": ["LOGIN", "PLAIN"],
+            }
+        controller = Controller(handler, hostname=self.host, port=self.port, **options)
         controller.start()
         self._controller = controller
 
@@ -48,6 +67,7 @@ class SmtpServer:
         if isinstance(auth_data, LoginPassword):
             given = (auth_data.login.decode(), auth_data.password.decode())
             if given == self.auth:
+                self.logins.append((mechanism, given[0]))
                 return AuthResult(success=True)
         return AuthResult(success=False, handled=False)  # aiosmtpd answers 535
 
@@ -71,8 +91,33 @@ class _Handler:
         return "250 Message accepted for delivery"
 
 
-def start_smtp(auth: tuple[str, str] | None = None, relay_to_dovecot: DovecotServer | None = None) -> SmtpServer:
-    server = SmtpServer(port=free_port(), auth=auth, relay_to_dovecot=relay_to_dovecot)
+class _OAuth2Handler(_Handler):
+    async def auth_XOAUTH2(self, smtp, args) -> AuthResult:
+        """`AUTH XOAUTH2 <base64 of user=U^Aauth=Bearer T^A^A>`, the response also after an empty 334."""
+        if len(args) > 1:
+            try:
+                response = base64.b64decode(args[1], validate=True)
+            except binascii.Error:
+                return AuthResult(success=False, handled=False)
+        else:
+            response = await smtp.challenge_auth("")
+            if not isinstance(response, bytes):
+                return AuthResult(success=False, handled=False)
+        fields = dict(part.split("=", 1) for part in response.decode(errors="replace").split("\x01") if "=" in part)
+        user, bearer = fields.get("user", ""), fields.get("auth", "")
+        token = bearer.removeprefix("Bearer ") if bearer.startswith("Bearer ") else ""
+        if not (user and token and self.server.oauth2_verify(user, token)):
+            return AuthResult(success=False, handled=False)  # aiosmtpd answers 535
+        self.server.logins.append(("XOAUTH2", user))
+        return AuthResult(success=True, auth_data=user)
+
+
+def start_smtp(
+    auth: tuple[str, str] | None = None,
+    relay_to_dovecot: DovecotServer | None = None,
+    oauth2_verify: Callable[[str, str], bool] | None = None,
+) -> SmtpServer:
+    server = SmtpServer(port=free_port(), auth=auth, relay_to_dovecot=relay_to_dovecot, oauth2_verify=oauth2_verify)
     server.start()
     atexit.register(server.stop)
     return server
