@@ -106,6 +106,7 @@ def open_smtp(pok: Pok) -> smtplib.SMTP:
             if pok.smtp_security == Security.STARTTLS:
                 client.starttls(context=context)
         if token is not None:
+            client.ehlo_or_helo_if_needed()  # login() does this itself, auth() does not (and takes a 503 for success)
             client.auth("XOAUTH2", _xoauth2(user, token))
         elif pok.smtp_user:
             client.login(pok.smtp_user, pok.smtp_password.reveal())

@@ -12,6 +12,7 @@ from urllib.parse import quote
 import pytest
 
 from tests.servers.dovecot import start_dovecot
+from tests.servers.oauth2 import start_oauth2_server
 from tests.servers.smtp import start_smtp
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -52,6 +53,30 @@ def smtp_server(dovecot):
 def smtp_auth_server():
     """SMTP that requires AUTH PLAIN/LOGIN with the credentials in `.auth`."""
     server = start_smtp(auth=("crm-sender", secrets.token_urlsafe(12)))
+    yield server
+    server.stop()
+
+
+@pytest.fixture(scope="session")
+def oauth2_server():
+    """The local OAuth2 authorization server (tests/servers/oauth2.py)."""
+    server = start_oauth2_server()
+    yield server
+    server.stop()
+
+
+@pytest.fixture(scope="session")
+def dovecot_oauth2(oauth2_server):
+    """A second Dovecot that also signs in with `oauth2_server`'s access tokens (XOAUTH2, OAUTHBEARER)."""
+    server = start_dovecot(oauth2_key=(oauth2_server.key_id, oauth2_server.public_key_pem))
+    yield server
+    server.stop()
+
+
+@pytest.fixture(scope="session")
+def smtp_oauth2(oauth2_server, dovecot_oauth2):
+    """SMTP that takes only AUTH XOAUTH2 with `oauth2_server`'s access tokens; relays into `dovecot_oauth2`."""
+    server = start_smtp(relay_to_dovecot=dovecot_oauth2, oauth2_verify=oauth2_server.verify)
     yield server
     server.stop()
 

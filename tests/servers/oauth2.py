@@ -33,6 +33,7 @@ ISSUER_NAME = "crm-test-idp"
 class Client:
     client_id: str
     client_secret: str
+    access_token_seconds: int | None = None  # None: the server's default
 
 
 @dataclass
@@ -189,10 +190,11 @@ class OAuth2Server:
                     return self._error(HTTPStatus.BAD_REQUEST, "invalid_grant", "Token has been expired or revoked.")
             else:
                 return self._error(HTTPStatus.BAD_REQUEST, "unsupported_grant_type")
+        lifetime = client.access_token_seconds or self.access_token_seconds
         answer = {
-            "access_token": self.access_token(grant.account, client_id=client.client_id),
+            "access_token": self.access_token(grant.account, lifetime, client_id=client.client_id),
             "token_type": "Bearer",
-            "expires_in": self.access_token_seconds,
+            "expires_in": lifetime,
             "scope": grant.scope,
             "refresh_token": refresh_token,
             "id_token": jwt.encode(

@@ -8,12 +8,13 @@ import asyncio
 import atexit
 import base64
 import binascii
+import collections
 import smtplib
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from aiosmtpd.controller import Controller
-from aiosmtpd.smtp import AuthResult, LoginPassword
+from aiosmtpd.smtp import SMTP, AuthResult, LoginPassword
 
 from tests.servers._local import HOST, free_port
 from tests.servers.dovecot import DovecotServer
@@ -50,7 +51,8 @@ class SmtpServer:
                 "auth_require_tls": False,
                 "auth_exclude_mechanism": ["LOGIN", "PLAIN"],
             }
-        controller = Controller(handler, hostname=self.host, port=self.port, **options)
+        controller_class = _OAuth2Controller if self.oauth2_verify else Controller
+        controller = controller_class(handler, hostname=self.host, port=self.port, **options)
         controller.start()
         self._controller = controller
 
@@ -110,6 +112,20 @@ class _OAuth2Handler(_Handler):
             return AuthResult(success=False, handled=False)  # aiosmtpd answers 535
         self.server.logins.append(("XOAUTH2", user))
         return AuthResult(success=True, auth_data=user)
+
+
+AUTH_LINE_LIMIT = 12288  # RFC 4954; a JWT bearer token does not fit aiosmtpd's default 512
+
+
+class _LongAuthLines(SMTP):
+    command_size_limit = AUTH_LINE_LIMIT
+    command_size_limits = collections.defaultdict(lambda: AUTH_LINE_LIMIT)
+    line_length_limit = AUTH_LINE_LIMIT
+
+
+class _OAuth2Controller(Controller):
+    def factory(self):
+        return _LongAuthLines(self.handler, **self.SMTP_kwargs)
 
 
 def start_smtp(

@@ -1,6 +1,7 @@
 from django.core.management.base import BaseCommand, CommandError
 
 from crm import locks
+from pok.models import Pok
 from threads.outbox import send_due
 
 
@@ -20,3 +21,6 @@ class Command(BaseCommand):
             f"Outbox: sent {counts['sent']}, failed {counts['failed']}, "
             f"interrupted sends set aside for a person {counts['interrupted']}"
         )
+        # A POK that can no longer sign in sends nothing until someone reconnects it: say so every run.
+        for name, problem in Pok.objects.filter(active=True).exclude(oauth_error="").values_list("name", "oauth_error"):
+            self.stdout.write(f"{name}: {problem}")
