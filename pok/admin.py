@@ -1,5 +1,6 @@
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
+from django.db import models
 from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
@@ -26,6 +27,7 @@ class PokStaffInline(admin.TabularInline):
 @admin.register(Pok)
 class PokAdmin(admin.ModelAdmin):
     form = PokForm
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}  # Django 6's default, no warning
     list_display = [
         "id",
         "active",

@@ -1,9 +1,17 @@
 from django import forms
+from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from pok.models import Pok
 
 PASSWORD_FIELDS = ("imap_password", "smtp_password", "oauth_client_secret")
+
+
+def url_with_https(field, **options):
+    """Form fields as usual; URLs assume https (Django 6's default, without the deprecation warning)."""
+    if isinstance(field, models.URLField):
+        options["assume_scheme"] = "https"
+    return field.formfield(**options)
 
 
 class PokForm(forms.ModelForm):
@@ -30,6 +38,7 @@ class PokForm(forms.ModelForm):
 
     class Meta:
         model = Pok
+        formfield_callback = url_with_https
         exclude = PASSWORD_FIELDS  # noqa: DJ006 - every field but the write-only passwords, which have their own inputs
 
     def save(self, commit=True):
