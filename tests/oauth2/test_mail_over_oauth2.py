@@ -1,5 +1,6 @@
 """Mail in and out over OAuth2: Dovecot validates the JWTs locally, aiosmtpd checks XOAUTH2, both real."""
 
+import logging
 import secrets
 import time
 import uuid
@@ -47,7 +48,9 @@ def test_sync_and_reply_over_oauth2(
     connect_pok,
     customer,
     django_capture_on_commit_callbacks,
+    caplog,
 ):
+    caplog.set_level(logging.DEBUG)
     pok = connect_pok(oauth2_client, oauth2_account)
     address, customer_user, customer_password = customer
     writes_in(dovecot_oauth2, pok, address)
@@ -67,6 +70,10 @@ def test_sync_and_reply_over_oauth2(
     assert b"Paczka wysz" in delivered
     # Both sessions used one access token: refreshed once, then cached.
     assert refreshes(oauth2_server, oauth2_client) == 1
+    # Not even debug logging shows a token.
+    pok.refresh_from_db()
+    secrets_used = [pok.oauth_access_token.reveal(), pok.oauth_refresh_token.reveal(), oauth2_client.client_secret]
+    assert caplog.records and not [s for s in secrets_used if s in caplog.text]
 
 
 def test_cron_process_uses_the_cached_token(
