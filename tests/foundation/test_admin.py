@@ -35,6 +35,8 @@ def pok_form_data(**overrides):
         "smtp_password": "smtp-pass",
         "from_address": "bok@example.com",
         "from_name": "BOK",
+        "imap_auth": "password",
+        "smtp_auth": "password",
         "memberships-TOTAL_FORMS": "0",
         "memberships-INITIAL_FORMS": "0",
         "memberships-MIN_NUM_FORMS": "0",

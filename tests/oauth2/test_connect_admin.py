@@ -144,3 +144,29 @@ def test_oauth2_settings_are_validated():
     assert {"oauth_authorization_url", "oauth_token_url", "oauth_scope", "oauth_client_id"} <= set(
         raised.value.message_dict
     )
+
+
+def test_the_client_secret_is_write_only_in_the_admin(root):
+    from tests.foundation.test_admin import pok_form_data
+
+    oauth_fields = {
+        "imap_auth": "oauth2",
+        "smtp_auth": "oauth2",
+        "oauth_provider": "generic",
+        "oauth_authorization_url": "https://idp.example/authorize",
+        "oauth_token_url": "https://idp.example/token",
+        "oauth_scope": "mail offline_access",
+        "oauth_client_id": "crm",
+        "oauth_client_secret": "very-secret-client",
+    }
+    response = root.post(reverse("admin:pok_pok_add"), pok_form_data(**oauth_fields))
+    assert response.status_code == 302, response.content.decode()[:2000]
+    pok = Pok.objects.get(name="BOK Sklep")
+    assert pok.oauth_client_secret.reveal() == "very-secret-client"
+    page = root.get(reverse("admin:pok_pok_change", args=[pok.pk])).content.decode()
+    assert "very-secret-client" not in page and 'id="oauth2-connect"' in page
+    root.post(
+        reverse("admin:pok_pok_change", args=[pok.pk]), pok_form_data(**(oauth_fields | {"oauth_client_secret": ""}))
+    )
+    pok.refresh_from_db()
+    assert pok.oauth_client_secret.reveal() == "very-secret-client"
