@@ -146,7 +146,12 @@ class Pok(models.Model):
         if not self.oauth_provider:
             return {"oauth_provider": _("OAuth2 sign-in needs a provider.")}
         if self.oauth_provider != OAuthProvider.GENERIC:
-            return {}
+            setting = f"CRM_OAUTH_{self.oauth_provider.upper()}_CLIENT_ID"
+            if self.oauth_client_id or getattr(settings, setting):
+                return {}
+            return {
+                "oauth_client_id": _("Set %(setting)s in the environment, or a client ID here.") % {"setting": setting}
+            }
         needed = ("oauth_authorization_url", "oauth_token_url", "oauth_scope", "oauth_client_id")
         return {name: _("The other OAuth2 provider needs this.") for name in needed if not getattr(self, name)}
 

@@ -60,3 +60,13 @@ def refreshes(oauth2_server, client) -> int:
         for request in oauth2_server.token_requests
         if request["grant_type"] == "refresh_token" and request["client_id"] == client.client_id
     )
+
+
+@pytest.fixture(scope="session")
+def dovecot_xoauth2_only(oauth2_server):
+    """A Dovecot offering XOAUTH2 but not OAUTHBEARER (as Gmail's and Outlook's IMAP did for years)."""
+    from tests.servers.dovecot import start_dovecot
+
+    server = start_dovecot(oauth2_key=(oauth2_server.key_id, oauth2_server.public_key_pem), oauth2_mechanisms="xoauth2")
+    yield server
+    server.stop()

@@ -170,3 +170,13 @@ def test_the_client_secret_is_write_only_in_the_admin(root):
     )
     pok.refresh_from_db()
     assert pok.oauth_client_secret.reveal() == "very-secret-client"
+
+
+def test_google_without_any_client_id_names_the_setting(settings):
+    settings.CRM_OAUTH_GOOGLE_CLIENT_ID = ""
+    pok = make_pok(name="G", imap_auth="oauth2", oauth_provider="google")
+    with pytest.raises(ValidationError) as raised:
+        pok.full_clean()
+    assert "CRM_OAUTH_GOOGLE_CLIENT_ID" in raised.value.message_dict["oauth_client_id"][0]
+    settings.CRM_OAUTH_GOOGLE_CLIENT_ID = "from-the-environment"
+    pok.full_clean()

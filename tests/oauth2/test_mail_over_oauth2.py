@@ -76,6 +76,17 @@ def test_sync_and_reply_over_oauth2(
     assert caplog.records and not [s for s in secrets_used if s in caplog.text]
 
 
+def test_imap_signs_in_with_xoauth2_when_oauthbearer_is_not_offered(dovecot_xoauth2_only, oauth2_client, connect_pok):
+    user = f"oa{uuid.uuid4().hex[:10]}"
+    dovecot_xoauth2_only.add_user(user, "unused")
+    account = f"{user}@example.test"
+    pok = connect_pok(oauth2_client, account, imap_port=dovecot_xoauth2_only.imap_port, smtp_auth="password")
+    writes_in(dovecot_xoauth2_only, pok, "jan@example.test")
+    report = sync_pok(pok)
+    assert (report.error, report.new) == ("", 1)
+    assert login_methods(dovecot_xoauth2_only, user) == ["XOAUTH2"]
+
+
 def test_cron_process_uses_the_cached_token(
     transactional_db, run_manage, dovecot_oauth2, oauth2_server, oauth2_client, oauth2_account, connect_pok
 ):

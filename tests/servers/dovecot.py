@@ -81,7 +81,7 @@ postmaster_address = postmaster@{domain}
 OAUTH2_PASSDB = """\
 passdb {{
   driver = oauth2
-  mechanisms = xoauth2 oauthbearer
+  mechanisms = {mechanisms}
   args = {dir}/dovecot-oauth2.conf.ext
 }}
 """
@@ -103,6 +103,7 @@ class DovecotServer:
     lmtp_port: int
     process: subprocess.Popen | None = None
     oauth2_key: tuple[str, str] | None = None  # (kid, PEM public key) of the token issuer
+    oauth2_mechanisms: str = "oauthbearer xoauth2"
     host: str = HOST
 
     @property
@@ -221,13 +222,21 @@ class DovecotServer:
         shutil.rmtree(self.directory, ignore_errors=True)
 
 
-def start_dovecot(oauth2_key: tuple[str, str] | None = None) -> DovecotServer:
-    """Start Dovecot; `oauth2_key` = (kid, PEM public key) also accepts JWT bearer tokens signed with it."""
+def start_dovecot(
+    oauth2_key: tuple[str, str] | None = None, oauth2_mechanisms: str = "oauthbearer xoauth2"
+) -> DovecotServer:
+    """Start Dovecot; `oauth2_key` = (kid, PEM public key) also accepts JWT bearer tokens signed with it,
+    over `oauth2_mechanisms`."""
     if not os.path.exists(DOVECOT):
         raise RuntimeError(f"Dovecot is not installed: no {DOVECOT} (apt-get install dovecot-imapd dovecot-lmtpd)")
     directory = short_tempdir("crm-dc-")
     server = DovecotServer(
-        directory=directory, imap_port=free_port(), imaps_port=free_port(), lmtp_port=free_port(), oauth2_key=oauth2_key
+        directory=directory,
+        imap_port=free_port(),
+        imaps_port=free_port(),
+        lmtp_port=free_port(),
+        oauth2_key=oauth2_key,
+        oauth2_mechanisms=oauth2_mechanisms,
     )
     return launch(server, _prepare, _launch)
 
@@ -244,8 +253,10 @@ def _prepare(server: DovecotServer) -> None:
         _write_oauth2_key(directory, *server.oauth2_key)
     server.config_path.write_text(
         CONFIG.format(
-            oauth2_mechanisms=" oauthbearer xoauth2" if server.oauth2_key else "",
-            oauth2_passdb=OAUTH2_PASSDB.format(dir=directory) if server.oauth2_key else "",
+            oauth2_mechanisms=f" {server.oauth2_mechanisms}" if server.oauth2_key else "",
+            oauth2_passdb=OAUTH2_PASSDB.format(dir=directory, mechanisms=server.oauth2_mechanisms)
+            if server.oauth2_key
+            else "",
             host=HOST,
             dir=directory,
             uid=MAIL_UID if running_as_root() else os.geteuid(),
