@@ -26,7 +26,7 @@ def connected_pok(oauth2_server, dovecot):
 
     client = oauth2_server.add_client()
     dovecot.add_user("bench", "unused")
-    return client, Pok.objects.create(
+    return Pok.objects.create(
         name="Bench OAuth2",
         imap_host=dovecot.host,
         imap_port=dovecot.imap_port,
@@ -34,12 +34,7 @@ def connected_pok(oauth2_server, dovecot):
         imap_auth="oauth2",
         smtp_host="127.0.0.1",
         from_address="bench@example.test",
-        oauth_provider="generic",
-        oauth_authorization_url=f"{oauth2_server.url}/authorize",
-        oauth_token_url=f"{oauth2_server.url}/token",
-        oauth_scope="mail",
-        oauth_client_id=client.client_id,
-        oauth_client_secret=client.client_secret,
+        **oauth2_server.provider_fields(client),
         oauth_account="bench@example.test",
         oauth_refresh_token=oauth2_server.issue_refresh_token(client, "bench@example.test"),
     )
@@ -73,7 +68,7 @@ def main() -> None:
     oauth2_server = start_oauth2_server()
     dovecot = start_dovecot(oauth2_key=(oauth2_server.key_id, oauth2_server.public_key_pem))
     try:
-        client, pok = connected_pok(oauth2_server, dovecot)
+        pok = connected_pok(oauth2_server, dovecot)
         requests_before = len(oauth2_server.token_requests)
         cached = sign_ins(pok, count, refresh_each=False)
         cached_requests = len(oauth2_server.token_requests) - requests_before

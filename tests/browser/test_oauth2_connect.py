@@ -11,7 +11,7 @@ from playwright.sync_api import expect
 
 from mailsync.imap_sync import sync_pok
 from pok.models import Pok
-from tests.factories import make_staff
+from tests.factories import make_pok, make_staff
 from tests.mailsync.mails import mail
 
 pytestmark = pytest.mark.browser
@@ -25,6 +25,15 @@ def microsoft_at_test_server(settings, live_server, oauth2_server):
     settings.CRM_OAUTH_MICROSOFT_CLIENT_ID = client.client_id
     settings.CRM_OAUTH_MICROSOFT_CLIENT_SECRET = client.client_secret
     return client
+
+
+def admin_log_in(page, live_server, next_path):
+    make_staff("root", superuser=True)
+    page.goto(f"{live_server.url}/admin/login/?next={next_path}")
+    page.fill("#id_username", "root")
+    page.fill("#id_password", "pass-root")
+    page.click("input[type=submit]")
+    page.wait_for_url(f"**{next_path}")
 
 
 def sign_in_at_provider(page, oauth2_server, account):
@@ -41,13 +50,7 @@ def test_connect_reconnect_disconnect_in_the_admin(
     user = f"ms{uuid.uuid4().hex[:10]}"
     account = f"{user}@example.test"
     dovecot_oauth2.add_user(user, "unused")
-    make_staff("root", superuser=True)
-
-    page.goto(f"{live_server.url}/admin/login/?next=/admin/pok/pok/add/")
-    page.fill("#id_username", "root")
-    page.fill("#id_password", "pass-root")
-    page.click("input[type=submit]")
-    page.wait_for_url("**/admin/pok/pok/add/")
+    admin_log_in(page, live_server, "/admin/pok/pok/add/")
     page.fill("#id_name", "Microsoft BOK")
     page.fill("#id_imap_host", dovecot_oauth2.host)
     page.fill("#id_imap_port", str(dovecot_oauth2.imap_port))
@@ -99,14 +102,8 @@ def test_connect_reconnect_disconnect_in_the_admin(
 
 
 def test_consent_refused_at_the_provider(page, live_server, transactional_db, oauth2_server, microsoft_at_test_server):
-    from tests.factories import make_pok
-
     pok = make_pok(name="Refusing", imap_auth="oauth2", oauth_provider="microsoft", oauth_tenant="organizations")
-    make_staff("root", superuser=True)
-    page.goto(f"{live_server.url}/admin/login/?next=/admin/pok/pok/{pok.pk}/change/")
-    page.fill("#id_username", "root")
-    page.fill("#id_password", "pass-root")
-    page.click("input[type=submit]")
+    admin_log_in(page, live_server, f"/admin/pok/pok/{pok.pk}/change/")
     page.click("#oauth2-connect")
     page.wait_for_url(f"{oauth2_server.url}/**")
     page.click("#deny")

@@ -40,12 +40,7 @@ def connect_pok(db, oauth2_server, dovecot_oauth2, smtp_oauth2):
             "smtp_user": "",
             "smtp_auth": "oauth2",
             "from_address": account,
-            "oauth_provider": "generic",
-            "oauth_authorization_url": f"{oauth2_server.url}/authorize",
-            "oauth_token_url": f"{oauth2_server.url}/token",
-            "oauth_scope": "mail",
-            "oauth_client_id": client.client_id,
-            "oauth_client_secret": client.client_secret,
+            **oauth2_server.provider_fields(client),
             "oauth_account": account,
             "oauth_refresh_token": oauth2_server.issue_refresh_token(client, account),
         }

@@ -21,16 +21,7 @@ def root(client):
 
 @pytest.fixture
 def generic_pok(oauth2_server, oauth2_client):
-    return make_pok(
-        name="Generic",
-        imap_auth="oauth2",
-        oauth_provider="generic",
-        oauth_authorization_url=f"{oauth2_server.url}/authorize",
-        oauth_token_url=f"{oauth2_server.url}/token",
-        oauth_scope="mail offline",
-        oauth_client_id=oauth2_client.client_id,
-        oauth_client_secret=oauth2_client.client_secret,
-    )
+    return make_pok(name="Generic", imap_auth="oauth2", **oauth2_server.provider_fields(oauth2_client, "mail offline"))
 
 
 def connect(client, pok) -> dict:

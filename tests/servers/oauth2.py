@@ -72,6 +72,17 @@ class OAuth2Server:
         self.clients[client.client_id] = client
         return client
 
+    def provider_fields(self, client: Client, scope: str = "mail") -> dict:
+        """The POK fields of a generic OAuth2 provider that is this server, for `client`."""
+        return {
+            "oauth_provider": "generic",
+            "oauth_authorization_url": f"{self.url}/authorize",
+            "oauth_token_url": f"{self.url}/token",
+            "oauth_scope": scope,
+            "oauth_client_id": client.client_id,
+            "oauth_client_secret": client.client_secret,
+        }
+
     def issue_refresh_token(self, client: Client, account: str, scope: str = "mail") -> str:
         """A refresh token as if `account` had consented, without the browser round trip."""
         token = secrets.token_urlsafe(32)
