@@ -77,10 +77,11 @@ def open_imap(pok: Pok) -> imapclient.IMAPClient:
             client.starttls(tls_context(pok.imap_verify_cert))
         if token is None:
             client.login(pok.imap_user, pok.imap_password.reveal())
-        elif client.has_capability("AUTH=OAUTHBEARER"):
-            client.oauthbearer_login(user, token)
         else:
-            client.oauth2_login(user, token)
+            _imap_oauth_login(client, user, token)
+    except _NoOAuth2Offered:
+        close_quietly(client)
+        raise ConnectionFailed(f"{where}: {_NoOAuth2Offered.line()}") from None
     except LoginError:
         if token is not None:
             raise _token_refused(pok, where) from None
@@ -106,10 +107,12 @@ def open_smtp(pok: Pok) -> smtplib.SMTP:
             if pok.smtp_security == Security.STARTTLS:
                 client.starttls(context=context)
         if token is not None:
-            client.ehlo_or_helo_if_needed()  # login() does this itself, auth() does not (and takes a 503 for success)
-            client.auth("XOAUTH2", _xoauth2(user, token))
+            _smtp_oauth_login(client, user, token)
         elif pok.smtp_user:
             client.login(pok.smtp_user, pok.smtp_password.reveal())
+    except _NoOAuth2Offered:
+        close_quietly(client)
+        raise ConnectionFailed(f"{where}: {_NoOAuth2Offered.line()}") from None
     except smtplib.SMTPAuthenticationError:
         if token is not None:
             raise _token_refused(pok, where) from None
@@ -117,6 +120,29 @@ def open_smtp(pok: Pok) -> smtplib.SMTP:
     except (OSError, smtplib.SMTPException, ssl.SSLError) as error:
         raise ConnectionFailed(f"{where}: {_describe(error)}") from None
     return client
+
+
+class _NoOAuth2Offered(Exception):
+    @staticmethod
+    def line() -> str:
+        return _("the server offers no OAuth2 sign-in (XOAUTH2 or OAUTHBEARER); sign in with a password")
+
+
+def _imap_oauth_login(client: imapclient.IMAPClient, user: str, token: str) -> None:
+    """OAUTHBEARER (RFC 7628) where offered, else XOAUTH2 (Google's and Microsoft's older mechanism)."""
+    if client.has_capability("AUTH=OAUTHBEARER"):
+        client.oauthbearer_login(user, token)
+    elif client.has_capability("AUTH=XOAUTH2"):
+        client.oauth2_login(user, token)
+    else:
+        raise _NoOAuth2Offered
+
+
+def _smtp_oauth_login(client: smtplib.SMTP, user: str, token: str) -> None:
+    client.ehlo_or_helo_if_needed()  # login() does this itself, auth() does not (and takes a 503 for success)
+    if "XOAUTH2" not in client.esmtp_features.get("auth", "").upper().split():
+        raise _NoOAuth2Offered
+    client.auth("XOAUTH2", _xoauth2(user, token))
 
 
 def _xoauth2(user: str, token: str):

@@ -185,3 +185,17 @@ def test_not_connected_pok_says_so_in_the_connection_test(oauth2_client, oauth2_
     ok, line = check_connections(pok)
     assert not ok
     assert line.count("not connected") == 2 and "\n" not in line
+
+
+def test_servers_without_oauth2_say_so(dovecot, smtp_auth_server, oauth2_client, oauth2_account, connect_pok):
+    pok = connect_pok(
+        oauth2_client,
+        oauth2_account,
+        imap_host=dovecot.host,
+        imap_port=dovecot.imap_port,
+        smtp_host=smtp_auth_server.host,
+        smtp_port=smtp_auth_server.port,
+    )
+    ok, line = check_connections(pok)
+    assert not ok
+    assert line.count("the server offers no OAuth2 sign-in") == 2 and "\n" not in line
