@@ -15,6 +15,7 @@ from authlib.common.errors import AuthlibBaseError
 from authlib.common.security import generate_token
 from authlib.integrations.requests_client import OAuth2Session
 from django.conf import settings
+from django.db import transaction
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from joserfc import jws
@@ -155,9 +156,26 @@ def disconnect(pok: Pok) -> None:
 # --- using: a current access token ---
 
 
+TOKEN_FIELDS = ["oauth_refresh_token", "oauth_access_token", "oauth_token_expires_at", "oauth_error"]
+
+
 def access_token(pok: Pok) -> str:
-    """A current access token for the POK: the cached one, or a fresh one if it expires soon."""
-    pok.refresh_from_db(fields=["oauth_refresh_token", "oauth_access_token", "oauth_token_expires_at", "oauth_error"])
+    """A current access token for the POK: the cached one, or a fresh one if it expires soon.
+
+    The POK's row is locked meanwhile (on PostgreSQL), so that processes needing a new token
+    at the same moment (cron starts sync_inbox and send_outbox in the same second) refresh it
+    once: a provider that rotates refresh tokens may refuse a second use of the old one.
+    """
+    with transaction.atomic():
+        pok.refresh_from_db(fields=TOKEN_FIELDS, from_queryset=Pok.objects.select_for_update())
+        try:
+            return _fresh_token(pok)
+        except AuthlibBaseError as error:
+            refused = error
+    _refused(pok, refused)
+
+
+def _fresh_token(pok: Pok) -> str:
     if not pok.oauth_refresh_token:
         raise OAuthUnavailable(_("OAuth2: not connected (press Connect on the service point in the admin)"))
     expires = pok.oauth_token_expires_at
@@ -177,8 +195,6 @@ def access_token(pok: Pok) -> str:
     )
     try:
         session.ensure_active_token(session.token)
-    except AuthlibBaseError as error:
-        _refused(pok, error)
     except (requests.RequestException, ValueError) as error:
         raise OAuthUnavailable(_("OAuth2: token refresh failed (%(error)s)") % _why(error)) from None
     return session.token["access_token"]

@@ -2,6 +2,7 @@
 
 import logging
 import secrets
+import threading
 import time
 import uuid
 
@@ -111,6 +112,34 @@ def test_token_expiry_then_refresh(oauth2_server, oauth2_client, oauth2_account,
     assert second != first and refreshes(oauth2_server, oauth2_client) == 2
     assert check_connections(pok) == (True, f"{pok.name}: IMAP OK; SMTP OK")
     assert refreshes(oauth2_server, oauth2_client) == 2
+
+
+def test_two_processes_needing_a_new_token_at_once_refresh_it_once(
+    transactional_db, oauth2_server, oauth2_account, connect_pok
+):
+    if connection.vendor != "postgresql":
+        pytest.skip("SQLite has no row locks (select_for_update does nothing there)")
+    rotating = oauth2_server.add_client()
+    rotating.rotate_refresh_tokens, rotating.refresh_delay_seconds = True, 0.5
+    pok = connect_pok(rotating, oauth2_account)
+    tokens, errors = [], []
+
+    def sign_in():
+        try:
+            tokens.append(oauth.access_token(Pok.objects.get(pk=pok.pk)))
+        except oauth.OAuthUnavailable as error:
+            errors.append(str(error))
+        finally:
+            connection.close()
+
+    racers = [threading.Thread(target=sign_in) for _ in range(2)]
+    for racer in racers:
+        racer.start()
+    for racer in racers:
+        racer.join(timeout=30)
+    assert errors == []
+    assert len(tokens) == 2 and tokens[0] == tokens[1]
+    assert refreshes(oauth2_server, rotating) == 1
 
 
 def test_a_token_the_server_refuses_is_replaced_at_the_next_sign_in(

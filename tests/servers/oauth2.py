@@ -34,6 +34,8 @@ class Client:
     client_id: str
     client_secret: str
     access_token_seconds: int | None = None  # None: the server's default
+    rotate_refresh_tokens: bool = False  # each refresh answers with a new refresh token; the old one dies
+    refresh_delay_seconds: float = 0.0  # a slow provider: the refresh answer comes this much later
 
 
 @dataclass
@@ -199,8 +201,14 @@ class OAuth2Server:
                 grant = self._refresh_tokens.get(refresh_token)
                 if grant is None or grant.client_id != client.client_id:
                     return self._error(HTTPStatus.BAD_REQUEST, "invalid_grant", "Token has been expired or revoked.")
+                if client.rotate_refresh_tokens:
+                    del self._refresh_tokens[refresh_token]
+                    refresh_token = secrets.token_urlsafe(32)
+                    self._refresh_tokens[refresh_token] = grant
             else:
                 return self._error(HTTPStatus.BAD_REQUEST, "unsupported_grant_type")
+        if grant_type == "refresh_token":
+            time.sleep(client.refresh_delay_seconds)
         lifetime = client.access_token_seconds or self.access_token_seconds
         answer = {
             "access_token": self.access_token(grant.account, lifetime, client_id=client.client_id),
