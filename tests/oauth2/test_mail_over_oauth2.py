@@ -63,7 +63,9 @@ def test_sync_and_reply_over_oauth2(
 
     thread = Thread.objects.get(pok=pok)
     with django_capture_on_commit_callbacks(execute=True):
-        reply = services.reply(thread, make_staff("anna", pok), "Paczka wyszła.", then_status=Status.WAITING)
+        reply = services.reply(
+            thread, author=make_staff("anna", pok), text="Paczka wyszła.", then_status=Status.WAITING
+        )
     reply.refresh_from_db()
     assert (reply.delivery, reply.last_error) == (Delivery.SENT, "")
     assert ("XOAUTH2", oauth2_account) in smtp_oauth2.logins
