@@ -24,7 +24,7 @@ from pathlib import Path
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(PROJECT_ROOT))
 
-from tests.importer.prestashop_schema import create_tables  # noqa: E402
+from tests.customers.importing.prestashop_schema import create_tables  # noqa: E402
 from tests.servers.mariadb import start_mariadb  # noqa: E402
 from tests.servers.postgres import start_postgres  # noqa: E402
 

@@ -1,8 +1,0 @@
-import pytest
-
-from tests.stats import dataset
-
-
-@pytest.fixture
-def helpdesk(db):
-    return dataset.build()
