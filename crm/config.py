@@ -101,3 +101,19 @@ def database(env: environ.Env, default_sqlite: Path) -> dict:
     else:
         config.setdefault("OPTIONS", {})["connect_timeout"] = 5
     return config
+
+
+MIN_SHARED_SECRET_LENGTH = 32
+
+
+def shared_secrets(env: environ.Env, name: str) -> tuple[str, ...]:
+    """Comma-separated secrets, newest first (rotation); empty when unset. Each is 32+ visible ASCII characters."""
+    values = tuple(part.strip() for part in env.str(name, default="").split(",") if part.strip())
+    for position, value in enumerate(values, start=1):
+        if len(value) < MIN_SHARED_SECRET_LENGTH or not value.isascii() or not value.isprintable() or " " in value:
+            raise ConfigError(
+                f"{name}: secret number {position} must be at least {MIN_SHARED_SECRET_LENGTH} visible ASCII "
+                "characters without spaces or commas (make one with: python -c 'import secrets; "
+                "print(secrets.token_urlsafe(32))')"
+            )
+    return values

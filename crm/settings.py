@@ -182,6 +182,12 @@ except (TypeError, ValueError, re.error) as error:
 # Carrier name "0" in PrestaShop means the shop's own name.
 CRM_SHOP_NAME = env.str("CRM_SHOP_NAME", default="")
 
+# The PrestaShop module (docs/prestashop-module.md): secrets shared with the shop, comma-separated, newest first.
+# Empty: sign-in from the shop and the thread endpoint for its order/customer pages are off.
+CRM_SHOP_SHARED_SECRETS = config.shared_secrets(env, "CRM_SHOP_SHARED_SECRET")
+# Signing in from the shop with an e-mail no CRM account has creates a staff account (no POKs) when on.
+CRM_SHOP_SIGNIN_CREATE_USERS = config.boolean(env, "CRM_SHOP_SIGNIN_CREATE_USERS", default=False)
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

@@ -4,6 +4,7 @@ from django.urls import include, path, reverse_lazy
 from django.utils.translation import gettext_lazy as _
 
 from crm import views
+from crm.shoplink import views as shoplink_views
 
 # The admin's "View site" leads to the CRM overview (spec 5).
 admin.site.site_url = reverse_lazy("overview")
@@ -14,6 +15,7 @@ urlpatterns = [
     path("", include("threads.site_urls")),
     path("login/", views.StaffLoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("shop/signin/", shoplink_views.shop_signin, name="shop_signin"),
     path("admin/", admin.site.urls),
     path("search/", include("search.urls")),
     path("", include("threads.urls")),
