@@ -32,11 +32,18 @@ def load_env(base_dir: Path) -> environ.Env:
     return env
 
 
+TRUE_WORDS = ("true", "1", "yes", "on")
+FALSE_WORDS = ("false", "0", "no", "off")
+
+
 def boolean(env: environ.Env, name: str, default: bool) -> bool:
-    try:
-        return env.bool(name, default=default)
-    except (ValueError, ImproperlyConfigured) as error:
-        raise ConfigError(f"{name} must be true or false: {error}") from None
+    # Strict: django-environ reads any unknown word ("maybe") as false.
+    value = env.str(name, default="").strip().lower()
+    if not value:
+        return default
+    if value in TRUE_WORDS or value in FALSE_WORDS:
+        return value in TRUE_WORDS
+    raise ConfigError(f"{name} must be true or false, not {value!r}")
 
 
 def secret(env: environ.Env, name: str, debug: bool, local_file: Path) -> str:
