@@ -303,6 +303,24 @@ class OrderCarrier(models.Model):
         return f"order {self.order_id}: {self.tracking_number}"
 
 
+class Employee(models.Model):
+    """A back-office employee of the shop: a candidate for a CRM staff account (the password is never mirrored)."""
+
+    id_employee = models.AutoField(primary_key=True)
+    firstname = models.CharField(_("first name"), max_length=255)
+    lastname = models.CharField(_("last name"), max_length=255)
+    email = models.CharField(_("e-mail"), max_length=255)
+    active = models.BooleanField(_("active"), default=False)
+
+    class Meta:
+        db_table = "ps_employee"
+        verbose_name = _("shop employee")
+        verbose_name_plural = _("shop employees")
+
+    def __str__(self):
+        return f"{self.firstname} {self.lastname} <{self.email}>"
+
+
 class ImportState(models.Model):
     """Where the last `import_prestashop` left off, per mirrored table (not a PrestaShop table)."""
 

@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from crm.models import UsedSigninNonce
 from crm.shoplink.tokens import CLOCK_LEEWAY_SECONDS, Reason, Refused, SigninClaims, verify_signin_token
+from crm.staff import new_staff_account
 
 logger = logging.getLogger(__name__)
 
@@ -58,12 +59,8 @@ def _account(email: str):
 
 
 def _create_staff(email: str):
-    users = get_user_model().objects
-    username = email.lower()
-    if len(username) > users.model._meta.get_field("username").max_length:
-        raise Refused(Reason.UNKNOWN_EMAIL, f"{email} is too long for a user name")
-    if users.filter(username=username).exists():
-        raise Refused(Reason.AMBIGUOUS, f"the user name {username} is taken by an account with another e-mail")
-    user = users.create_user(username, email=username, is_staff=True)  # no password: signs in from the shop only
-    logger.info("Shop sign-in created the staff account %s", username)
+    user = new_staff_account(email)
+    if user is None:
+        raise Refused(Reason.UNKNOWN_EMAIL, f"cannot make an account for {email}: user name taken or too long")
+    logger.info("Shop sign-in created the staff account %s", user.username)
     return user

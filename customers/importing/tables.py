@@ -70,6 +70,8 @@ TABLES = [
         lang_of=LangOf("order_states", "id_order_state", ("name", "template")),
     ),
     TableSpec("carrier", models.Carrier, Kind.REFERENCE, "carriers"),
+    # Staff candidates for the CRM (customers.admin): e-mail, name, active; never the password.
+    TableSpec("employee", models.Employee, Kind.REFERENCE, "employees"),
     TableSpec("customer", models.Customer, Kind.DATED, "customers"),
     # id_customer 0: manufacturer, supplier and warehouse addresses.
     TableSpec("address", models.Address, Kind.DATED, "addresses", skip_when_zero="customer_id"),

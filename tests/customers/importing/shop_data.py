@@ -87,6 +87,11 @@ def shop_rows() -> dict[str, list[dict]]:
             {"id_order_state": 4, "id_lang": 1, "name": "Wysłane", "template": "shipped"},
             {"id_order_state": 4, "id_lang": 2, "name": "Shipped", "template": "shipped"},
         ],
+        "employee": [
+            employee(1, "Ewa", "Nowak", "ewa.nowak@shop.example", active=1),
+            employee(2, "Piotr", "Zieliński", "piotr@shop.example", active=0),
+            employee(3, "Anna", "Wiśniewska", "Anna.W@shop.example", active=1),
+        ],
         "carrier": [
             {"id_carrier": 1, "id_reference": 1, "name": "0", "url": "", "active": 1},
             {
@@ -215,6 +220,18 @@ def shop_rows() -> dict[str, list[dict]]:
             order_carrier(3, 3, 1, None, ago(100)),
             order_carrier(4, 4, 1, "", ago(5)),
         ],
+    }
+
+
+def employee(id_employee, firstname, lastname, email, active) -> dict:
+    return {
+        "id_employee": id_employee,
+        "id_profile": 1 if id_employee == 1 else 2,
+        "lastname": lastname,
+        "firstname": firstname,
+        "email": email,
+        "passwd": "$2y$10$notarealhashnotarealhashnotarealhashnotarealhash",
+        "active": active,
     }
 
 
