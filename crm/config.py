@@ -32,8 +32,8 @@ def load_env(base_dir: Path) -> environ.Env:
     return env
 
 
-TRUE_WORDS = ("true", "1", "yes", "on")
-FALSE_WORDS = ("false", "0", "no", "off")
+TRUE_WORDS = ("true", "1", "yes", "y", "on")
+FALSE_WORDS = ("false", "0", "no", "n", "off")
 
 
 def boolean(env: environ.Env, name: str, default: bool) -> bool:
