@@ -78,7 +78,7 @@ class CrmLinkClient
             'error' => '',
             'total' => isset($data['total']) ? (int) $data['total'] : count($data['threads']),
             'customer_path' => CrmLinkToken::isCrmPath($customerPath) ? $customerPath : '',
-            'threads' => array_map(array('CrmLinkClient', 'thread'), array_filter($data['threads'], 'is_array')),
+            'threads' => array_values(array_map(array('CrmLinkClient', 'thread'), array_filter($data['threads'], 'is_array'))),
         );
     }
 
