@@ -1,3 +1,5 @@
+import logging
+
 from django.contrib.auth import login
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -7,6 +9,8 @@ from django.views.decorators.http import require_GET
 
 from crm.shoplink import signin
 from crm.shoplink.tokens import Reason, Refused
+
+logger = logging.getLogger(__name__)
 
 MESSAGES = {
     Reason.NOT_CONFIGURED: _("Signing in from the shop is not set up in this CRM (CRM_SHOP_SHARED_SECRET)."),
@@ -37,6 +41,7 @@ def shop_signin(request):
     try:
         user = signin.staff_member_for(request.GET.get("token", ""))
     except Refused as refused:
+        logger.warning("Refused a shop sign-in: %s", refused)
         context = {"message": MESSAGES[refused.reason], "try_again": refused.reason not in FINAL}
         status = 400 if refused.reason is Reason.MALFORMED else 403
         return render(request, "crm/shop_signin_refused.html", context, status=status)
