@@ -1,12 +1,11 @@
 """The customer's threads for the PrestaShop module's panel on order and customer pages (read-only)."""
 
-from urllib.parse import urlencode
-
 from django.http import JsonResponse
 from django.urls import reverse
 from django.views.decorators.http import require_GET
 
 from crm.shoplink.api_auth import shop_signed
+from crm.templatetags.crm_tags import customer_card_url
 from threads.shop_selectors import shop_panel_threads
 
 MAX_EMAIL_LENGTH = 254
@@ -25,7 +24,7 @@ def customer_threads(request):
         {
             "email": email,
             "total": total,
-            "customer_path": f"{reverse('customers:card')}?{urlencode({'email': email})}",
+            "customer_path": customer_card_url(email),
             "threads": [_thread(row) for row in threads],
         }
     )
