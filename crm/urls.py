@@ -16,6 +16,7 @@ urlpatterns = [
     path("login/", views.StaffLoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("shop/signin/", shoplink_views.shop_signin, name="shop_signin"),
+    path("shop/api/", include("threads.shop_api_urls")),
     path("admin/", admin.site.urls),
     path("search/", include("search.urls")),
     path("", include("threads.urls")),

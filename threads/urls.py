@@ -1,6 +1,6 @@
 from django.urls import path
 
-from threads import shop_api, views
+from threads import views
 
 app_name = "threads"
 
@@ -20,5 +20,4 @@ urlpatterns = [
     path("t/<str:public_id>/attachment/<int:attachment_id>/", views.attachment, name="attachment"),
     path("t/<str:public_id>/inline/<int:attachment_id>/", views.inline, name="inline"),
     path("t/<str:public_id>/raw/<int:message_id>/", views.raw, name="raw"),
-    path("shop/api/threads/", shop_api.customer_threads, name="shop_api_threads"),
 ]
