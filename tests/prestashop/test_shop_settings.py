@@ -3,7 +3,7 @@
 import pytest
 from cryptography.fernet import Fernet
 
-from tests.foundation.test_settings import assert_one_line, manage
+from tests.crm.test_settings import assert_one_line, manage
 
 KEYS = {"SECRET_KEY": "x" * 50, "CRM_ENCRYPTION_KEY": Fernet.generate_key().decode(), "DEBUG": "false"}
 GOOD = "k" * 32
