@@ -26,7 +26,7 @@ from imapclient.exceptions import IMAPClientError
 from crm import locks
 from crm.errors import first_line
 from mailsync import storing
-from mailsync.parsing import parse_headers
+from mailsync.mime import parse_headers
 from mailsync.storing import ServerPlace
 from pok.connections import ConnectionFailed, close_quietly, open_imap
 from pok.models import Pok

@@ -13,12 +13,12 @@ from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from mailsync.parsing import ParsedMessage, identity, parse_headers, parse_message
-from mailsync.reply_strip import split_reply
+from mailsync.mime import ParsedMessage, identity, parse_headers, parse_message
 from mailsync.routing import route
 from pok.models import Pok
 from threads import services
 from threads.models import Attachment, Direction, Message
+from threads.splitting import split_reply
 
 NEW, DUPLICATE = "new", "duplicate"
 SAFE_SUFFIX_RE = re.compile(r"\.([A-Za-z0-9]{1,8})$")

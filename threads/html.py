@@ -11,8 +11,8 @@ from dataclasses import dataclass, field
 
 import nh3
 
-from mailsync.reply_strip import split_reply, split_reply_html
 from threads.models import Direction
+from threads.splitting import split_reply, split_reply_html
 
 TAGS = (nh3.ALLOWED_TAGS - {"map", "area"}) | {"font", "tfoot"}
 ATTRIBUTES = {tag: set(values) for tag, values in nh3.ALLOWED_ATTRIBUTES.items()} | {

@@ -2,7 +2,7 @@
 
 import pytest
 
-from mailsync.parsing import parse_headers, parse_message
+from mailsync.mime import parse_headers, parse_message
 
 BASE = "From: Anna Nowak <anna@example.pl>\nTo: pok@meblik.pl\nSubject: {subject}\n{extra}"
 

@@ -9,15 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from mailsync.parsing import (
-    ParsedMessage,
-    decode_bytes,
-    decode_header_text,
-    identity,
-    parse_headers,
-    parse_message,
-    safe_filename,
-)
+from mailsync.mime import ParsedMessage, identity, parse_headers, parse_message, safe_filename
+from mailsync.mime.charsets import decode_bytes
+from mailsync.mime.headers import decode_header_text
 
 CORPUS = Path(__file__).parent / "corpus"
 POLISH = "Zażółć gęślą jaźń"

@@ -5,8 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from mailsync.parsing import html_to_text
-from mailsync.reply_strip import MARKERS, split_reply, split_reply_html
+from threads.splitting import MARKERS, html_to_text, split_reply, split_reply_html
 
 REPLIES = Path(__file__).parent / "corpus" / "replies"
 TEXT_SAMPLES = sorted(REPLIES.glob("*.txt"))
