@@ -18,7 +18,7 @@ from mailsync.routing import route
 from pok.models import Pok
 from threads import services
 from threads.models import Attachment, Direction, Message
-from threads.splitting import split_reply
+from threads.splitting import reply_text
 
 NEW, DUPLICATE = "new", "duplicate"
 SAFE_SUFFIX_RE = re.compile(r"\.([A-Za-z0-9]{1,8})$")
@@ -80,7 +80,7 @@ def _save(pok, parsed: ParsedMessage, message_identity, raw, kept_at: ServerPlac
         subject=parsed.subject[:500],
         body_text=parsed.text,
         body_html=parsed.html,
-        reply_text=split_reply(parsed.text)[0],
+        reply_text=reply_text(parsed.text, parsed.html),
         size=size,
         parse_problem=bool(parsed.problems),
         problem_reason="; ".join(parsed.problems),

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 import nh3
 
 from threads.models import Direction
-from threads.splitting import split_reply, split_reply_html
+from threads.splitting import Split, split_message
 
 TAGS = (nh3.ALLOWED_TAGS - {"map", "area"}) | {"font", "tfoot"}
 ATTRIBUTES = {tag: set(values) for tag, values in nh3.ALLOWED_ATTRIBUTES.items()} | {
@@ -122,23 +122,28 @@ def clean_mail_html(html: str, inline_urls: dict[str, str], show_remote_images: 
 
 @dataclass
 class MailBody:
-    """What the page shows of one message: the author's own words and the folded quoted rest."""
+    """What the page shows of one message: the author's own words; their signature and the quoted
+    history folded (spec 12)."""
 
     is_html: bool
     own: str
-    quoted: str
+    signature: str = ""
+    quoted: str = ""
     remote_images: int = 0
 
 
 def mail_body(message, inline_urls: dict[str, str], show_remote_images: bool) -> MailBody:
     """HTML when the mail has it (sanitised), else the text; only customer mail is split (spec 12)."""
-    incoming = message.direction == Direction.INCOMING
-    if message.body_html.strip():
-        own, quoted = split_reply_html(message.body_html) if incoming else (message.body_html, "")
-        own, quoted = (clean_mail_html(part, inline_urls, show_remote_images) for part in (own, quoted))
-        return MailBody(True, own.html, quoted.html, own.remote_images + quoted.remote_images)
-    own, quoted = split_reply(message.body_text) if incoming else (message.body_text, "")
-    return MailBody(False, own, quoted)
+    if message.direction != Direction.INCOMING:
+        split = Split(bool(message.body_html.strip()), message.body_html or message.body_text, "", "", "")
+    else:
+        split = split_message(message.body_text, message.body_html)
+    if not split.is_html:
+        return MailBody(False, split.own, split.signature, split.history)
+    parts = [
+        clean_mail_html(part, inline_urls, show_remote_images) for part in (split.own, split.signature, split.history)
+    ]
+    return MailBody(True, *(part.html for part in parts), sum(part.remote_images for part in parts))
 
 
 def framed(html: str, show_remote_images: bool) -> str:

@@ -114,6 +114,7 @@ class MessageEntry:
         self.message = message
         self.body = body
         self.own_frame = framed(body.own, show_images) if body.is_html else ""
+        self.signature_frame = framed(body.signature, show_images) if body.is_html and body.signature else ""
         self.quoted_frame = framed(body.quoted, show_images) if body.is_html and body.quoted else ""
         # Inline images are shown in the body; everything else is offered for download.
         self.files = [

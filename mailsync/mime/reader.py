@@ -21,7 +21,7 @@ from tnefparse import TNEF
 from mailsync.mime.charsets import codec_name, decode_8bit, decode_bytes
 from mailsync.mime.headers import CONTROL, clean_line, decode_header_text, from_headers, raw_header
 from mailsync.mime.message import ParsedAttachment, ParsedMessage
-from threads.splitting.html_text import html_to_text
+from threads.splitting import html_to_text
 
 MAX_DEPTH = 100  # MIME nesting levels read before the rest is given up on
 MAX_FILENAME_LENGTH = 255  # Attachment.filename column

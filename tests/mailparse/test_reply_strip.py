@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from threads.splitting import MARKERS, html_to_text, split_reply, split_reply_html
+from threads.splitting import MARKERS, html_to_text, split_html, split_text
 
 REPLIES = Path(__file__).parent / "corpus" / "replies"
 TEXT_SAMPLES = sorted(REPLIES.glob("*.txt"))
@@ -19,7 +19,7 @@ def expected_for(sample: Path) -> str:
 @pytest.mark.parametrize("sample", TEXT_SAMPLES, ids=lambda p: p.name)
 def test_text_reply_keeps_exactly_what_the_customer_wrote(sample):
     text = sample.read_text(encoding="utf-8")
-    reply, rest = split_reply(text)
+    reply, signature, rest = split_text(text)
     assert reply == expected_for(sample)
     if rest:
         assert text.startswith(reply)
@@ -31,10 +31,10 @@ def test_text_reply_keeps_exactly_what_the_customer_wrote(sample):
 @pytest.mark.parametrize("sample", HTML_SAMPLES, ids=lambda p: p.name)
 def test_html_reply_keeps_what_the_customer_wrote(sample):
     html = sample.read_text(encoding="utf-8")
-    reply, rest = split_reply_html(html)
-    assert html_to_text(reply) == expected_for(sample)
-    assert html.startswith(reply) and html.endswith(rest), "nothing is lost, only split"
-    assert not html[len(reply) : len(html) - len(rest)].strip()
+    reply, signature, rest, reply_text = split_html(html)
+    assert html_to_text(reply) == reply_text == expected_for(sample)
+    parts = "\n".join(html_to_text(part) for part in (reply, signature, rest) if part)
+    assert parts.split() == html_to_text(html).split(), "nothing is lost, only split"
 
 
 CLIENT_FORMATS = {
@@ -62,8 +62,7 @@ def test_corpus_covers_every_client_format():
     ],
 )
 def test_marker_is_found_whatever_its_decoration(marker_line):
-    reply, rest = split_reply(f"Ok.\n\n{marker_line}\nold text\n")
-    assert (reply, rest) == ("Ok.", f"\n{marker_line}\nold text\n")
+    assert split_text(f"Ok.\n\n{marker_line}\nold text\n") == ("Ok.", "", f"\n{marker_line}\nold text\n")
 
 
 def test_marker_constant_holds_both_languages():
@@ -71,37 +70,39 @@ def test_marker_constant_holds_both_languages():
 
 
 def test_text_without_quote_is_returned_whole_minus_trailing_blank_lines():
-    assert split_reply("Hello  \n  indented\n\n \n") == ("Hello  \n  indented", "")
+    assert split_text("Hello  \n  indented\n\n \n") == ("Hello  \n  indented", "", "")
 
 
 def test_whole_message_being_a_quote_is_kept():
     text = "> quoted only\n> more\n"
-    assert split_reply(text) == ("> quoted only\n> more", "")
+    assert split_text(text) == ("> quoted only\n> more", "", "")
 
 
 def test_empty_text():
-    assert split_reply("") == ("", "")
-    assert split_reply_html("") == ("", "")
+    assert split_text("") == ("", "", "")
+    assert split_html("") == ("", "", "", "")
 
 
 def test_header_line_in_prose_without_a_date_is_not_a_cut():
     text = "On the other hand, my wife wrote:\nplease send it on Friday."
-    assert split_reply(text) == (text, "")
+    assert split_text(text) == (text, "", "")
 
 
 def test_very_long_lines_do_not_slow_the_split():
     text = "On " + "1" * 200_000 + "\nsecond line"
-    assert split_reply(text) == (text, "")
+    assert split_text(text) == (text, "", "")
 
 
 def test_html_marker_written_with_entities_is_cut_before_its_element():
     quoted = '<div class="x">--&nbsp;Type your reply above this line&nbsp;--</div><p>old</p>'
-    assert split_reply_html("<p>Yes.</p>" + quoted) == ("<p>Yes.</p>", quoted)
+    own, signature, rest, text = split_html("<p>Yes.</p>" + quoted)
+    assert (own, signature, text) == ("<p>Yes.</p>", "", "Yes.")
+    assert rest == '<div class="x">--\xa0Type your reply above this line\xa0--</div><p>old</p>'
 
 
 def test_crlf_text_is_split_the_same_way():
     text = (REPLIES / "outlook_original_pl.txt").read_text(encoding="utf-8")
-    reply, rest = split_reply(text.replace("\n", "\r\n"))
+    reply, signature, rest = split_text(text.replace("\n", "\r\n"))
     assert reply == expected_for(REPLIES / "outlook_original_pl.txt").replace("\n", "\r\n")
     assert rest.startswith("\r\n-----Oryginalna wiadomość-----")
 
@@ -109,5 +110,5 @@ def test_crlf_text_is_split_the_same_way():
 def test_a_huge_body_is_split_in_linear_time():
     text = "Reply.\n" + "From: someone\n" * 200_000  # header-like lines that never make a block
     started = time.monotonic()
-    assert split_reply(text) == (text.rstrip("\n"), "")
+    assert split_text(text) == (text.rstrip("\n"), "", "")
     assert time.monotonic() - started < 5  # quadratic scanning would take minutes

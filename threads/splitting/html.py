@@ -1,65 +1,290 @@
-"""HTML replies: the same split made on the markup."""
+"""HTML replies: the cut is decided on the DOM, the text is derived from the same walk (spec 12).
+
+The body is read into a small tree once. Laying it out as a browser would gives the lines of text
+(`html_to_text`), each with its quote depth and what the markup says about it: a client's reply
+container (gmail_quote, divRplyFwdMsg, moz-cite-prefix, blockquote...), a signature container, a
+rule above. `lines.find_cut` decides on those lines exactly as for plain text; each piece of the
+tree goes to the part its line fell in, and every part is written back as HTML with its
+ancestors, so what the page shows is what the text says.
+"""
 
 import re
+from html import escape
+from html.parser import HTMLParser
 
-from threads.splitting.text import MARKERS
+from threads.splitting.lines import Cut, Line, find_cut
 
-_HTML_SPACE = r"(?:\s|&nbsp;|&#160;|&#xa0;)+"
-_HTML_CHAR = r"(?:{char}|&#\d+;|&#x[0-9a-f]+;|&[a-z]+;)"
-
-
-def _html_marker_pattern(marker: str) -> str:
-    parts = []
-    for char in marker:
-        if char == " ":
-            parts.append(_HTML_SPACE)
-        elif char.isascii():
-            parts.append(re.escape(char))
-        else:
-            parts.append(_HTML_CHAR.format(char=re.escape(char)))
-    return "".join(parts)
-
-
-_HTML_MARKER = re.compile("|".join(_html_marker_pattern(m) for m in MARKERS), re.IGNORECASE)
-# Where a client starts the quoted part; the earliest one in the document wins.
-_HTML_QUOTE_STARTS = re.compile(
-    r"<div[^>]*\bclass=[\"'][^\"']*\b(?:gmail_quote|moz-cite-prefix|yahoo_quoted)\b"
-    r"|<div[^>]*\bid=[\"']?(?:divRplyFwdMsg|appendonsend)\b"
-    r"|<hr[^>]*>\s*<div[^>]*\bid=[\"']?divRplyFwdMsg\b"
-    r"|<div[^>]*\bstyle=[\"'][^\"']*border-top:\s*solid[^>]*>\s*(?:<p[^>]*>\s*)?(?:<[^>]+>\s*)*(?:From|Od|Von)\s*:"
-    r"|<blockquote[^>]*\btype=[\"']?cite\b",
-    re.IGNORECASE,
+_VOID = frozenset(
+    {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"}
 )
-_BLOCK_OPEN = re.compile(r"<(?:p|div|td|tr|table|blockquote|hr|br|span|font)\b[^>]*>", re.IGNORECASE)
-_TAG = re.compile(r"<[^>]*>")
-_DECORATION = re.compile(r"[\s\-–—=_*#~.:|]")
-_MARKER_WINDOW = 2000  # characters before the marker searched for its element
+_HIDDEN = frozenset({"script", "style", "head", "title", "template"})
+_BLOCKS = frozenset(
+    {
+        "address",
+        "article",
+        "blockquote",
+        "dd",
+        "div",
+        "dl",
+        "dt",
+        "footer",
+        "h1",
+        "h2",
+        "h3",
+        "h4",
+        "h5",
+        "h6",
+        "header",
+        "hr",
+        "li",
+        "ol",
+        "pre",
+        "section",
+        "table",
+        "tr",
+        "ul",
+    }
+)
+_MAX_DEPTH = 250  # deeper elements are read as part of their ancestor
+# Reply containers by class (Outlook on the web prefixes copied classes and ids with "x_").
+_QUOTE_CLASSES = frozenset(
+    {
+        "gmail_quote",
+        "gmail_quote_container",
+        "gmail_extra",
+        "yahoo_quoted",
+        "moz-cite-prefix",
+        "protonmail_quote",
+        "tutanota_quote",
+        "zmail_extra",
+        "mail_quote",
+        "quote",
+        "quoted",
+        "wmquote",
+        "aolreplyline",
+        "sogo-quote",
+    }
+)
+_HISTORY_IDS = frozenset({"divrplyfwdmsg", "appendonsend", "mail-editor-reference-message-container"})
+_HISTORY_CLASSES = frozenset({"outlookmessageheader", "reply-header"})
+_SIGNATURE_IDS = frozenset({"signature", "ms-outlook-mobile-signature", "applemailsignature"})
+_SIGNATURE_CLASSES = frozenset({"gmail_signature", "moz-signature", "signature", "yahoo_signature", "zmail_signature"})
+_BORDER_TOP = re.compile(r"border-top\s*:[^;\"']*solid", re.IGNORECASE)
 
 
-def split_reply_html(html: str) -> tuple[str, str]:
-    """The same split for HTML bodies; the head is HTML (possibly with unclosed tags, which the
-    sanitiser closes)."""
-    quote = _HTML_QUOTE_STARTS.search(html)
-    cuts = [cut for cut in (quote.start() if quote else None, _marker_cut(html)) if cut is not None]
-    if cuts:
-        cut = min(cuts)
-        if _visible_text(html[:cut]):
-            return html[:cut].rstrip(), html[cut:]
-    return html, ""
+class _Node:
+    __slots__ = ("tag", "raw", "children", "line", "parts")
+
+    def __init__(self, tag: str | None, raw: str):
+        self.tag = tag  # None for text
+        self.raw = raw  # the start tag as written, or the text escaped
+        self.children: list[_Node] = []
+        self.line = 0  # the line the node starts on
+        self.parts = 0  # bit set of the parts (own, signature, history) the node has content in
 
 
-def _marker_cut(html: str) -> int | None:
-    """Before the outermost element holding our marker with nothing visible but dashes before it."""
-    marker = _HTML_MARKER.search(html)
-    if not marker:
-        return None
-    window = max(0, marker.start() - _MARKER_WINDOW)
-    for opening in _BLOCK_OPEN.finditer(html, window, marker.start()):
-        if not _DECORATION.sub("", _visible_text(html[opening.end() : marker.start()])):
-            return opening.start()
-    return marker.start()
+class _TreeBuilder(HTMLParser):
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.root = _Node("", "")
+        self.stack = [self.root]
+        self.hints: dict[int, tuple[str, ...]] = {}  # id(node) -> what the markup says about it
+
+    def handle_starttag(self, tag, attrs):
+        self._open(tag, attrs, void=tag in _VOID)
+
+    def handle_startendtag(self, tag, attrs):
+        self._open(tag, attrs, void=True)
+
+    def _open(self, tag, attrs, void):
+        if len(self.stack) > _MAX_DEPTH and not void:
+            return
+        node = _Node(tag, self.get_starttag_text() or f"<{tag}>")
+        self.stack[-1].children.append(node)
+        hints = _hints(tag, attrs)
+        if hints:
+            self.hints[id(node)] = hints
+        if not void:
+            self.stack.append(node)
+
+    def handle_endtag(self, tag):
+        for position in range(len(self.stack) - 1, 0, -1):
+            if self.stack[position].tag == tag:
+                del self.stack[position:]
+                return
+
+    def handle_data(self, data):
+        self.stack[-1].children.append(_Node(None, data))
 
 
-def _visible_text(html: str) -> str:
-    text = _TAG.sub("", re.sub(r"(?is)<(style|script|head)\b.*?</\1>", "", html))
-    return re.sub(r"&nbsp;|&#160;|\s", "", text)
+def _hints(tag: str, attrs) -> tuple[str, ...]:
+    values = {name: (value or "") for name, value in attrs}
+    classes = {re.sub(r"^x_", "", token.lower()) for token in values.get("class", "").split()}
+    element_id = re.sub(r"^x_", "", values.get("id", "").lower())
+    hints = []
+    if tag == "blockquote" or classes & _QUOTE_CLASSES or values.get("name", "").lower() == "quote":
+        hints.append("quote")
+    if element_id in _HISTORY_IDS or classes & _HISTORY_CLASSES:
+        hints.append("history")
+    if element_id in _SIGNATURE_IDS or classes & _SIGNATURE_CLASSES:
+        hints.append("signature")
+    if tag == "hr" or (tag == "div" and _BORDER_TOP.search(values.get("style", ""))):
+        hints.append("rule")
+    return tuple(hints)
+
+
+class _Layout:
+    """Lays the tree out as text the way `html_to_text` always has: blocks on their own lines,
+    paragraphs apart, cells side by side; records each node's line and each line's hints."""
+
+    def __init__(self, hints: dict[int, tuple[str, ...]]):
+        self.hints = hints
+        self.lines: list[list[str]] = [[]]
+        self.meta: list[Line] = [Line("")]
+        self.newlines = 0
+        self.written = False
+        self.depth = 0
+        self.has_text: list[bool] = [False]
+        self.pending_rule = False
+
+    def walk(self, node: _Node) -> None:
+        for child in node.children:
+            if child.tag is None:
+                child.line = len(self.lines) - 1
+                self.text(child.raw)
+            elif child.tag in _HIDDEN:
+                child.line = len(self.lines) - 1
+            else:
+                self.element(child)
+
+    def element(self, node: _Node) -> None:
+        tag = node.tag
+        hints = self.hints.get(id(node), ())
+        if tag == "br":
+            node.line = len(self.lines) - 1
+            self.write_breaks(1)
+            return
+        self.block_break(tag)
+        node.line = len(self.lines) - 1
+        if "history" in hints:
+            self.meta[-1].starts_history = True
+        if "signature" in hints:
+            self.meta[-1].starts_signature = True
+        if "rule" in hints:
+            self.pending_rule = True
+        quote = "quote" in hints
+        self.depth += quote
+        self.walk(node)
+        self.depth -= quote
+        if tag in ("td", "th"):
+            self.text(" ")
+        else:
+            self.block_break(tag)
+
+    def block_break(self, tag: str) -> None:
+        wanted = 2 if tag == "p" else 1 if tag in _BLOCKS else 0
+        if self.written and wanted > self.newlines:
+            self.write_breaks(wanted - self.newlines)
+
+    def write_breaks(self, count: int) -> None:
+        self.written = True
+        self.newlines += count
+        for _ in range(count):
+            self.lines.append([])
+            self.meta.append(Line(""))
+            self.has_text.append(False)
+
+    def text(self, data: str) -> None:
+        data = re.sub(r"[ \t\r\n]+", " ", data)
+        if not data:
+            return
+        self.written = True
+        self.lines[-1].append(data)
+        if data.strip():
+            self.newlines = 0
+            if not self.has_text[-1]:
+                self.has_text[-1] = True
+                self.meta[-1].depth = self.depth
+                self.meta[-1].after_rule = self.pending_rule
+                self.pending_rule = False
+
+    def finish(self) -> list[Line]:
+        for parts, meta in zip(self.lines, self.meta, strict=True):
+            meta.text = _clean_line("".join(parts))
+            if meta.text.startswith(">"):  # a plain-text quote laid out as HTML
+                marks = re.match(r"(?:>\s?)+", meta.text).group(0)
+                meta.depth += marks.count(">")
+                meta.text = meta.text[len(marks) :].strip()
+        return self.meta
+
+
+def _clean_line(text: str) -> str:
+    return re.sub(r"[ \t\xa0]+", " ", text).strip()
+
+
+def _joined(lines: list[str]) -> str:
+    return re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip()
+
+
+def _read(html: str) -> tuple[_Node, list[Line], list[str]]:
+    builder = _TreeBuilder()
+    try:
+        builder.feed(html)
+        builder.close()
+    except Exception:  # HTMLParser is lenient, but a body must never fail the message
+        pass
+    layout = _Layout(builder.hints)
+    layout.walk(builder.root)
+    texts = [_clean_line("".join(parts)) for parts in layout.lines]
+    return builder.root, layout.finish(), texts
+
+
+def html_to_text(html: str) -> str:
+    """Readable text of an HTML body, laid out as a browser would."""
+    return _joined(_read(html)[2])
+
+
+def split_html(html: str) -> tuple[str, str, str, str]:
+    """(own HTML, signature HTML, history HTML, own text) of an HTML body."""
+    root, lines, texts = _read(html)
+    cut = find_cut(lines)
+    if cut.column:  # the attribution shares a line with the customer's text: that line is kept whole
+        cut = Cut(min(cut.signature, cut.history + 1), cut.history + 1)
+    if cut.history >= len(lines) and cut.signature >= len(lines):
+        return html, "", "", _joined(texts)
+    _assign(root, cut)
+    own, signature, history = (_write(root, bit) for bit in (1, 2, 4))
+    return own, signature, history, _joined(texts[: cut.signature])
+
+
+def _assign(node: _Node, cut: Cut) -> int:
+    if node.children:
+        for child in node.children:
+            node.parts |= _assign(child, cut)
+    elif node.line < cut.signature:
+        node.parts = 1
+    else:
+        node.parts = 2 if node.line < cut.history else 4
+    if node.tag in _HIDDEN:
+        node.parts = 1
+    return node.parts
+
+
+def _write(root: _Node, bit: int) -> str:
+    out: list[str] = []
+    _emit(root, bit, out)
+    return "".join(out).strip()
+
+
+def _emit(node: _Node, bit: int, out: list[str]) -> None:
+    """Write the children of `node` that have content in part `bit` (all of them when `bit` is 0)."""
+    for child in node.children:
+        if bit and not child.parts & bit:
+            continue
+        if child.tag is None:
+            out.append(child.raw if node.tag in _HIDDEN else escape(child.raw, quote=False))
+        else:
+            out.append(child.raw)
+            if child.tag not in _VOID:
+                _emit(child, 0 if child.tag in _HIDDEN else bit, out)
+                out.append(f"</{child.tag}>")
