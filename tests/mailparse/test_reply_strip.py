@@ -112,3 +112,41 @@ def test_a_huge_body_is_split_in_linear_time():
     started = time.monotonic()
     assert split_text(text) == (text.rstrip("\n"), "", "")
     assert time.monotonic() - started < 5  # quadratic scanning would take minutes
+
+
+@pytest.mark.parametrize(
+    ("text", "own", "signature"),
+    [
+        ("Thanks\n\n2012/7/19 Mailgun <xyz@mailgun.com>\n\n> hi\n", "Thanks", ""),
+        ("Hi\n\n2014-10-17 11:28 GMT+03:00 Bob <bob@example.com>:\n\n> Test\n", "Hi", ""),
+        ("Here\n\nSent from my Verizon Wireless BlackBerry", "Here", "Sent from my Verizon Wireless BlackBerry"),
+        (
+            "Here\n\nSent from my desk, is much easier then my mobile phone.",
+            "Here\n\nSent from my desk, is much easier then my mobile phone.",
+            "",
+        ),
+        (
+            "Ok.\n\nOn Dec 16, 2011, at 12:47 PM, Corey Donohoe\n<reply@reply.github.com>\nwrote:\n\n> Was it?\n",
+            "Ok.",
+            "",
+        ),
+        ("Thanks! On Mon, 23 Nov 2026 at 10:00, Shop <s@shop.example> wrote:\n> Hello\n", "Thanks!", ""),
+        (
+            "On your host run:\n\n  telnet 127.0.0.1 52698\n\nOn 9 Jan 2014, at 2:47, G <g@x.example> wrote:\n> Hi",
+            None,
+            "",
+        ),
+    ],
+)
+def test_forms_other_libraries_know(text, own, signature):
+    assert split_text(text)[:2] == (own, signature)
+
+
+def test_prose_with_a_date_ending_in_a_colon_does_not_cut_unquoted_text():
+    text = "Kurier napisał, że dostawa będzie 25.11 o 10:00:\nproszę potwierdzić adres.\nJan"
+    assert split_text(text) == (text, "", "")
+
+
+def test_a_customer_quoting_one_line_sees_the_whole_message():
+    text = "> Which size?\nXL please.\n\nSent from my iPhone\n"
+    assert split_text(text) == ("> Which size?\nXL please.", "Sent from my iPhone", "")

@@ -17,6 +17,7 @@ _LONGEST_ATTRIBUTION = 320
 _LONGEST_HEADER_BLOCK = 14  # lines
 _LONGEST_SIGNATURE = 12  # non-blank lines
 _LONGEST_SIGN_OFF_LINE = 100
+_SIGN_OFF_WORDS = 12  # "Sent from my desk, which is easier than my phone, ..." is prose
 
 
 @dataclass
@@ -61,6 +62,9 @@ _LEAD_INSIDE = re.compile(
 _EMAIL = re.compile(r"[\w.+'-]+@[\w-]+(?:\.[\w-]+)+")
 _ENDS_WITH_ADDRESS = re.compile(r"@[\w-]+(?:\.[\w-]+)+\s*[>\])]*\s*\)?\s*:$")
 _TIME = re.compile(r"\d{1,2}[:.]\d{2}")
+_DATED_ADDRESS = re.compile(
+    r"^\d{4}[-/.]\d{1,2}[-/.]\d{1,2}(?:\s+\d{1,2}:\d{2}(?:\s*GMT[+-]\d{2}:\d{2})?)?\s+[^<>]{0,80}<[^<>@\s]+@[^<>\s]+>:?$"
+)
 _DECORATION = " \t-–—_=*#~.:|<>()[]"
 _SEPARATORS = frozenset(_SPACES.sub(" ", p.casefold()) for p in _table("original"))
 _FORWARD = re.compile(r"^(?:" + _words(_table("forwarded")) + r")")
@@ -122,6 +126,8 @@ def _attribution(lines: list[Line], index: int) -> tuple[int, int, bool] | None:
     first = lines[index]
     if not first.text:
         return None
+    if _DATED_ADDRESS.match(first.text):  # "2012/7/19 Name <a@b>" (older Gmail), weak: needs a quote below
+        return 1, 0, False
     may_wrap = bool(_LEAD_AT_START.match(first.text) or first.text[0].isdigit() or _EMAIL.search(first.text))
     if not may_wrap and first.text[-1] not in ":-":
         return None
@@ -233,8 +239,10 @@ def _is_sign_off(lines: list[Line], index: int, end: int) -> bool:
     line = lines[index]
     if line.starts_signature or line.text == "--":
         return True
-    if line.text[:3].casefold() in _SIGN_OFF_STARTS and len(line.text) <= _LONGEST_SIGN_OFF_LINE:
-        return bool(_SIGN_OFF.match(line.text))
+    text = line.text
+    if text[:3].casefold() in _SIGN_OFF_STARTS and len(text) <= _LONGEST_SIGN_OFF_LINE:
+        prose = ", " in text or len(text.split()) > _SIGN_OFF_WORDS
+        return not prose and bool(_SIGN_OFF.match(text))
     if re.fullmatch(r"_{10,}", line.text):
         return any(_LIST_FOOTER.search(other.text) for other in lines[index + 1 : min(end, index + 4)])
     return False

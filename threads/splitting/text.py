@@ -23,7 +23,8 @@ def split_text(text: str) -> tuple[str, str, str]:
         while start < len(lines) and start > floor and not lines[start - 1].text:  # blank lines go with the history
             start -= 1
         head, history = raw[:start], "".join(raw[start:])
-    return _trimmed(head[: cut.signature]), _trimmed(head[cut.signature :]), history
+    signature = cut.signature if cut.signature < cut.history else len(head)
+    return _trimmed(head[:signature]), _trimmed(head[signature:]), history
 
 
 def _line(raw: str) -> Line:
