@@ -133,7 +133,7 @@ def test_a_huge_body_is_split_in_linear_time():
         ("Thanks! On Mon, 23 Nov 2026 at 10:00, Shop <s@shop.example> wrote:\n> Hello\n", "Thanks!", ""),
         (
             "On your host run:\n\n  telnet 127.0.0.1 52698\n\nOn 9 Jan 2014, at 2:47, G <g@x.example> wrote:\n> Hi",
-            None,
+            "On your host run:\n\n  telnet 127.0.0.1 52698",
             "",
         ),
     ],
