@@ -24,13 +24,16 @@ def codec_name(label: str | None) -> str | None:
 def decode_bytes(data: bytes, declared: str | None = None) -> tuple[str, bool]:
     """Decode as the sender most likely meant: UTF-8 when valid, else the declared charset or a
     Polish one, whichever gives Polish letters without garbage. The flag tells characters were lost."""
+    label = codec_name(declared)
+    if label == "utf-7":  # all ASCII on the wire, so it must be decoded before the ASCII shortcut
+        text = data.decode("utf-7", "replace")
+        return text, "\ufffd" in text
     if data.isascii():
         return data.decode("ascii"), False
     try:
         return data.decode("utf-8"), False
     except UnicodeDecodeError:
         pass
-    label = codec_name(declared)
     if label and label not in _UNTRUSTED_LABELS:
         text = data.decode(label, "replace")
         return text, "\ufffd" in text

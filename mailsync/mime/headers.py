@@ -71,15 +71,25 @@ def _addresses(value: str) -> list[tuple[str, str]]:
     if not value.strip():
         return []
     text = unfold(decode_8bit(value))
+    plain = getaddresses([text])
     try:
         pairs = get_addresses(text)  # mail-parser recovers mailboxes from malformed lists
     except Exception:  # its recovery code is the fragile part; the stdlib is plainer but safe
-        pairs = getaddresses([text])
+        pairs = plain
+    if any(_local_only(address, text) for _, address in plain):
+        pairs = plain  # mail-parser drops an address without a domain ("Jan <jan>"); it is still who wrote
     return [
         (clean_line(decode_header_text(name)), clean_line(address).lower())
         for name, address in pairs
         if address.strip()
     ]
+
+
+def _local_only(address: str, text: str) -> bool:
+    """An address without a domain that the header really holds (not a stray word of a display name)."""
+    if not address or "@" in address or not re.fullmatch(r"[\w.+'-]+", address):
+        return False
+    return f"<{address}>" in text or address in (segment.strip() for segment in text.split(","))
 
 
 def _date(value: str, problems: list[str]) -> datetime | None:

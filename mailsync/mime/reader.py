@@ -8,6 +8,8 @@ re-encodes every attachment to base64 (a second copy of a 30 MB payload), trusts
 charset (mislabelled Polish mail comes out as "Za¿ó³æ") and decodes headers with errors="ignore".
 """
 
+import base64
+import binascii
 import hashlib
 import mimetypes
 import re
@@ -33,8 +35,11 @@ def parse_message(raw: bytes) -> ParsedMessage:
         raw = bytes(raw)
         if not raw or raw.isspace():
             return ParsedMessage(problems=["the message is empty"])
+        raw, skipped = _without_garbled_header_lines(_with_unfolded_boundaries(raw))
         msg = BytesParser(policy=compat32).parsebytes(raw)
         parsed = from_headers(msg)
+        if skipped:
+            parsed.problems.append(f"{skipped} unreadable header line(s) skipped")
         _Body(parsed).read(msg)
         parsed.problems = list(dict.fromkeys(parsed.problems))
         return parsed
@@ -64,6 +69,44 @@ def header_block(raw) -> bytes:
         return b""
     end = re.search(rb"\r?\n\r?\n", data[: 1 << 20])
     return data[: end.start()] if end else data[: 1 << 20]
+
+
+_HEADER_LINE = re.compile(rb"^[!-9;-~]+[ \t]*:")
+_MAX_HEADER_LINES = 500
+
+
+def _without_garbled_header_lines(raw: bytes) -> tuple[bytes, int]:
+    """Drop header-block lines that are no header, when header lines follow them: the stdlib would
+    start the body at such a line and lose every header below it (the Subject with them)."""
+    lines = raw.split(b"\n", _MAX_HEADER_LINES)[:_MAX_HEADER_LINES]
+    garbled = []
+    for index, line in enumerate(lines):
+        bare = line.rstrip(b"\r")
+        if not bare:
+            break  # the end of the header block
+        if _HEADER_LINE.match(bare) or bare[:1] in (b" ", b"\t") or (index == 0 and bare.startswith(b"From ")):
+            continue
+        if index + 1 >= len(lines) or not _HEADER_LINE.match(lines[index + 1]):
+            break  # the body starts here without a blank line: it stays the body
+        garbled.append(index)
+    if not garbled:
+        return raw, 0
+    kept = [line for index, line in enumerate(lines) if index not in garbled]
+    return b"\n".join(kept), len(garbled)
+
+
+_FOLDED_BOUNDARY = re.compile(rb'(boundary\s*=\s*")([^"\r\n]*(?:\r?\n[ \t]+[^"\r\n]*)+)"', re.IGNORECASE)
+
+
+def _with_unfolded_boundaries(raw: bytes) -> bytes:
+    """A quoted boundary folded over lines ("abc\\r\\n def") means the boundary written unbroken in the
+    body ("--abcdef"), when that is what the body holds."""
+
+    def unfolded(match: re.Match) -> bytes:
+        joined = re.sub(rb"\r?\n[ \t]+", b"", match.group(2))
+        return match.group(1) + joined + b'"' if b"--" + joined in raw else match.group(0)
+
+    return _FOLDED_BOUNDARY.sub(unfolded, raw) if b"oundary" in raw else raw
 
 
 _ATTACHED_MESSAGE_TYPES = frozenset({"message/rfc822", "message/global"})
@@ -194,18 +237,28 @@ class _Body:
         )
 
     def payload(self, part: Message, label: str, text: bool = False) -> bytes:
-        encoding = clean_line(decode_8bit(raw_header(part, "Content-Transfer-Encoding"))).lower()
+        declared = raw_header(part, "Content-Transfer-Encoding")
+        encoding = clean_line(decode_8bit(declared)).lower()
         if encoding not in _KNOWN_ENCODINGS:
             self.problem(f"unknown Content-Transfer-Encoding {encoding[:40]!r} in {label}; content kept as sent")
-        defects_before = len(part.defects)
-        data = part.get_payload(decode=True) or b""
-        if any(isinstance(defect, _BASE64_DEFECTS) for defect in part.defects[defects_before:]):
-            raw = str(part.get_payload()).encode("utf-8", "surrogateescape")
-            if text and _looks_like_plain_text(raw):
-                self.problem(f"{label} is declared base64 but is plain text; shown as sent")
-                return raw
-            self.problem(f"{label}: invalid base64, the content may be damaged")
+        elif declared and declared != encoding:  # "Base64 ", "QUOTED-PRINTABLE": the stdlib wants it exact
+            part.replace_header("Content-Transfer-Encoding", encoding)
+        if encoding == "base64" and not part.is_multipart():
+            data = self.base64(part, label, text)
+        else:
+            data = part.get_payload(decode=True) or b""
         part.set_payload("")  # the encoded copy is no longer needed; big mail holds one copy less
+        return data
+
+    def base64(self, part: Message, label: str, text: bool) -> bytes:
+        raw = str(part.get_payload()).encode("utf-8", "surrogateescape")
+        data, readable = decode_base64(raw)
+        if readable:
+            return data
+        if text and _looks_like_plain_text(raw):
+            self.problem(f"{label} is declared base64 but is plain text; shown as sent")
+            return raw
+        self.problem(f"{label}: invalid base64, the content may be damaged")
         return data
 
     def note_defects(self, part: Message) -> None:
@@ -216,6 +269,41 @@ class _Body:
 
     def problem(self, reason: str) -> None:
         self.parsed.problems.append(reason)
+
+
+_BASE64_LINE = re.compile(rb"[A-Za-z0-9+/]*={0,2}")
+_NOT_BASE64 = re.compile(rb"[^A-Za-z0-9+/]")
+
+
+def decode_base64(raw: bytes) -> tuple[bytes, bool]:
+    """(bytes, whether all was readable). Tolerates what senders get wrong without losing anything:
+    missing padding, padded pieces one after another, junk after the data (a footer, a stray "--").
+    Lines that are not base64 before the data are read as the stdlib would, and reported."""
+    pieces: list[list[bytes]] = [[]]
+    for line in raw.split(b"\n"):
+        line = line.strip()
+        if not line:
+            continue
+        if not _BASE64_LINE.fullmatch(line):
+            if pieces[0]:
+                break  # junk after the data
+            return _padded_decode(_NOT_BASE64.sub(b"", raw))[0], False
+        pieces[-1].append(line)
+        if line.endswith(b"="):
+            pieces.append([])  # padding ends a piece; some senders encode line by line
+    decoded = [_padded_decode(b"".join(piece)) for piece in pieces if piece]
+    return b"".join(data for data, _ in decoded), all(complete for _, complete in decoded)
+
+
+def _padded_decode(data: bytes) -> tuple[bytes, bool]:
+    data = data.replace(b"=", b"")
+    complete = len(data) % 4 != 1  # one sextet alone cannot make a byte: a character is missing
+    if not complete:
+        data = data[:-1]
+    try:
+        return base64.b64decode(data + b"=" * (-len(data) % 4)), complete
+    except (binascii.Error, ValueError):
+        return b"", False
 
 
 def _looks_like_plain_text(raw: bytes) -> bool:
