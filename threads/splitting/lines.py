@@ -16,11 +16,12 @@ _ATTRIBUTION_LINES = 3
 _LONGEST_ATTRIBUTION = 320
 _LONGEST_HEADER_BLOCK = 14  # lines
 _LONGEST_SIGNATURE = 12  # non-blank lines
+_LINES_AFTER_SIGN_OFF = 3  # "Sent from my iPhone" ends a message; a disclaimer may follow
 _LONGEST_SIGN_OFF_LINE = 100
 _SIGN_OFF_WORDS = 12  # "Sent from my desk, which is easier than my phone, ..." is prose
 
 
-@dataclass
+@dataclass(slots=True)
 class Line:
     text: str  # the line's words: quote marks and surrounding white space removed
     depth: int = 0  # quote depth: ">" marks in text, cited containers in HTML
@@ -61,7 +62,7 @@ _LEAD_INSIDE = re.compile(
 )
 _EMAIL = re.compile(r"[\w.+'-]+@[\w-]+(?:\.[\w-]+)+")
 _ENDS_WITH_ADDRESS = re.compile(r"@[\w-]+(?:\.[\w-]+)+\s*[>\])]*\s*\)?\s*:$")
-_TIME = re.compile(r"\d{1,2}[:.]\d{2}")
+_SENDER_VALUE = re.compile(r"[^\W\d_]|@")
 _DATED_ADDRESS = re.compile(
     r"^\d{4}[-/.]\d{1,2}[-/.]\d{1,2}(?:\s+\d{1,2}:\d{2}(?:\s*GMT[+-]\d{2}:\d{2})?)?\s+[^<>]{0,80}<[^<>@\s]+@[^<>\s]+>:?$"
 )
@@ -124,8 +125,10 @@ def _history_start(lines: list[Line]) -> tuple[int, int, bool] | None:
 def _attribution(lines: list[Line], index: int) -> tuple[int, int, bool] | None:
     """(lines it spans, column it starts at, strong) when an attribution starts on this line."""
     first = lines[index]
-    if not first.text:
-        return None
+    text = first.text
+    if not text or (text[-1] not in ":->" and not text[0].isdigit() and "@" not in text and text[:1] != "<"):
+        if not (text and _LEAD_AT_START.match(text)):
+            return None  # no attribution ends, starts or wraps on this line
     if _DATED_ADDRESS.match(first.text):  # "2012/7/19 Name <a@b>" (older Gmail), weak: needs a quote below
         return 1, 0, False
     may_wrap = bool(_LEAD_AT_START.match(first.text) or first.text[0].isdigit() or _EMAIL.search(first.text))
@@ -156,9 +159,7 @@ def _is_attribution(text: str) -> tuple[int, bool] | None:
         return None
     inside = None if _LEAD_AT_START.match(core) else _LEAD_INSIDE.search(text)
     column = inside.start() if inside else 0
-    lead = column or _LEAD_AT_START.match(core)
-    strong = bool(_EMAIL.search(core) or (lead and _TIME.search(core)))
-    return column, strong
+    return column, bool(_EMAIL.search(core))  # only a sender's address makes it strong enough to cut unquoted text
 
 
 def _field_kind(text: str) -> str | None:
@@ -177,6 +178,8 @@ def _is_header_block(lines: list[Line], index: int) -> bool:
     wrapped = False
     for line in lines[index : index + _LONGEST_HEADER_BLOCK]:
         kind = line.field if line.depth == lines[index].depth else None
+        if kind == "from" and not _SENDER_VALUE.search(line.text.partition(":")[2]):
+            kind = None  # "Od: 8:00" is an opening hour, not a sender
         if kind:
             kinds.add(kind)
             wrapped = False
@@ -228,8 +231,12 @@ def _signature_start(lines: list[Line], floor: int, end: int) -> int:
     for index in range(floor, end):
         if not _is_sign_off(lines, index, end):
             continue
-        if sum(1 for other in lines[index:end] if other.text) > _LONGEST_SIGNATURE:
+        block = [other.text for other in lines[index:end] if other.text]
+        phrase = lines[index].text != "--" and not lines[index].starts_signature
+        if len(block) > (_LINES_AFTER_SIGN_OFF + 1 if phrase else _LONGEST_SIGNATURE):
             continue
+        if any(len(text) > _LONGEST_SIGN_OFF_LINE for text in block):
+            continue  # prose, not a signature
         if any(other.text for other in lines[:index]):
             return index
     return end

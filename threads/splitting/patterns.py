@@ -62,7 +62,7 @@ LANGUAGES: dict[str, dict[str, tuple[str, ...] | dict[str, tuple[str, ...]]]] = 
     },
     "pl": {
         "lead": ("W dniu", "Dnia", "Wiadomość napisana przez", "Użytkownik"),
-        "wrote": ("napisał(a)", "napisał", "napisała", "pisze", "napisał/a", "napisano"),
+        "wrote": ("napisał(a)", "napisał", "napisała", "pisze", "napisał/a", "napisano", "napisana przez"),
         "fields": {
             "from": ("Od", "Nadawca"),
             "date": ("Wysłano", "Wysłane", "Data", "Wysłana", "Data wysłania"),

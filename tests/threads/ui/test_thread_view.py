@@ -45,6 +45,31 @@ def test_customer_own_words_shown_and_quoted_text_folded(anna_client, pok_a):
     assert "Your parcel left today." in folded.split("</details>")[0]
 
 
+def test_signature_is_folded_apart_from_the_quote_and_reply_text_is_what_is_shown(anna_client, pok_a):
+    text = (
+        "It arrived.\n\nSent from my iPhone\n\nOn Mon, 2 Mar 2026 at 10:00, Shop <bok@shop-a.example> wrote:\n> Sent."
+    )
+    message = receive(pok_a, text=text)
+    page = detail(anna_client, message.thread)
+    own, signature = page.split('<details class="quoted signature">', 1)
+    signature, quoted = signature.split('<details class="quoted">', 1)
+    assert "It arrived." in own and "Sent from my iPhone" not in own
+    assert "Show signature" in signature and "Sent from my iPhone" in signature
+    assert "&gt; Sent." in quoted
+    assert message.reply_text == "It arrived."
+
+
+def test_html_mail_stores_the_text_its_page_shows(anna_client, pok_a):
+    body = (
+        '<div>Thanks</div><div id="appendonsend"></div><hr><div id="divRplyFwdMsg"><b>From:</b> Shop<br>'
+        "<b>Sent:</b> Monday, 2 March 2026 10:00<br><b>Subject:</b> Order</div><div>old text</div>"
+    )
+    message = receive(pok_a, text="Thanks\n\n___\nFrom: Shop\nSent: Monday\n\nold text", html=body)
+    own, quoted = frames(detail(anna_client, message.thread))
+    assert "Thanks" in own and "old text" not in own and "old text" in quoted
+    assert message.reply_text == "Thanks"
+
+
 def test_html_quote_is_folded_into_its_own_frame(anna_client, pok_a):
     body = (
         '<div>New words here</div><div class="gmail_quote">On Monday you wrote:<blockquote>old text</blockquote></div>'
