@@ -126,9 +126,11 @@ def _attribution(lines: list[Line], index: int) -> tuple[int, int, bool] | None:
     """(lines it spans, column it starts at, strong) when an attribution starts on this line."""
     first = lines[index]
     text = first.text
-    if not text or (text[-1] not in ":->" and not text[0].isdigit() and "@" not in text and text[:1] != "<"):
-        if not (text and _LEAD_AT_START.match(text)):
-            return None  # no attribution ends, starts or wraps on this line
+    if not text:
+        return None
+    plain = text[-1] not in ":->" and not text[0].isdigit() and "@" not in text
+    if plain and not _LEAD_AT_START.match(text):
+        return None  # no attribution ends, starts or wraps on this line
     if _DATED_ADDRESS.match(first.text):  # "2012/7/19 Name <a@b>" (older Gmail), weak: needs a quote below
         return 1, 0, False
     may_wrap = bool(_LEAD_AT_START.match(first.text) or first.text[0].isdigit() or _EMAIL.search(first.text))
