@@ -6,6 +6,7 @@ Pure functions over str, no database; mailsync stores `reply_text`, the thread p
 """
 
 from dataclasses import dataclass
+from functools import lru_cache
 
 from threads.splitting.html import html_to_text, split_html
 from threads.splitting.patterns import MARKERS
@@ -21,6 +22,7 @@ class Split:
     text: str  # `own` as plain text: stored as the message's reply_text and indexed
 
 
+@lru_cache(maxsize=128)  # a thread page shows the same messages on every view; a long HTML mail costs ~10 ms
 def split_message(text: str, html: str = "") -> Split:
     """The split of a message as the page shows it: its HTML body when it has one, else its text."""
     if html.strip():
