@@ -135,7 +135,8 @@ class MailBody:
 def mail_body(message, inline_urls: dict[str, str], show_remote_images: bool) -> MailBody:
     """HTML when the mail has it (sanitised), else the text; only customer mail is split (spec 12)."""
     if message.direction != Direction.INCOMING:
-        split = Split(bool(message.body_html.strip()), message.body_html or message.body_text, "", "", "")
+        is_html = bool(message.body_html.strip())
+        split = Split(is_html, message.body_html if is_html else message.body_text, "", "", "")
     else:
         split = split_message(message.body_text, message.body_html)
     if not split.is_html:
