@@ -150,3 +150,14 @@ def test_prose_with_a_date_ending_in_a_colon_does_not_cut_unquoted_text():
 def test_a_customer_quoting_one_line_sees_the_whole_message():
     text = "> Which size?\nXL please.\n\nSent from my iPhone\n"
     assert split_text(text) == ("> Which size?\nXL please.", "Sent from my iPhone", "")
+
+
+def test_an_empty_signature_container_above_the_reply_folds_nothing():
+    html = '<div id="Signature"></div><div>Please send it today.</div><div>Thanks</div>'
+    own, signature, rest, text = split_html(html)
+    assert (text, signature, rest) == ("Please send it today.\nThanks", "", "")
+
+
+def test_a_reply_header_container_never_takes_the_line_it_starts_on():
+    html = '<div>Thanks <span class="OutlookMessageHeader">From: Shop</span></div><div>old</div>'
+    assert split_html(html)[3].startswith("Thanks")

@@ -145,7 +145,7 @@ class _Layout:
         self.written = False
         self.depth = 0
         self.has_text: list[bool] = [False]
-        self.pending_rule = False
+        self.pending: set[str] = set()
 
     def walk(self, node: _Node) -> None:
         for child in node.children:
@@ -166,16 +166,13 @@ class _Layout:
             return
         self.block_break(tag)
         node.line = len(self.lines) - 1
-        if "history" in hints:
-            self.meta[-1].starts_history = True
-        if "signature" in hints:
-            self.meta[-1].starts_signature = True
-        if "rule" in hints:
-            self.pending_rule = True
+        self.pending.update(hints)  # the flags go to the next line with text, never to one already begun
         quote = "quote" in hints
         self.depth += quote
         self.walk(node)
         self.depth -= quote
+        if "signature" in hints:
+            self.pending.discard("signature")  # an empty signature container marks nothing below it
         if tag in ("td", "th"):
             self.text(" ")
         else:
@@ -204,9 +201,12 @@ class _Layout:
             self.newlines = 0
             if not self.has_text[-1]:
                 self.has_text[-1] = True
-                self.meta[-1].depth = self.depth
-                self.meta[-1].after_rule = self.pending_rule
-                self.pending_rule = False
+                meta = self.meta[-1]
+                meta.depth = self.depth
+                meta.starts_history = "history" in self.pending
+                meta.starts_signature = "signature" in self.pending
+                meta.after_rule = "rule" in self.pending
+                self.pending.clear()
 
     def finish(self) -> list[Line]:
         for parts, meta in zip(self.lines, self.meta, strict=True):
