@@ -16,6 +16,7 @@ _ATTRIBUTION_LINES = 3
 _LONGEST_ATTRIBUTION = 320
 _LONGEST_HEADER_BLOCK = 14  # lines
 _LONGEST_SIGNATURE = 12  # non-blank lines
+_SHORT_SIGNATURE = 4
 _LINES_AFTER_SIGN_OFF = 3  # "Sent from my iPhone" ends a message; a disclaimer may follow
 _LONGEST_SIGN_OFF_LINE = 100
 _SIGN_OFF_WORDS = 12  # "Sent from my desk, which is easier than my phone, ..." is prose
@@ -26,7 +27,7 @@ class Line:
     text: str  # the line's words: quote marks and surrounding white space removed
     depth: int = 0  # quote depth: ">" marks in text, cited containers in HTML
     starts_history: bool = False  # the markup says a client's reply header starts here
-    starts_signature: bool = False  # the markup says a signature starts here
+    starts_signature: bool = False  # a signature surely starts here ("-- " in text, a container in HTML)
     after_rule: bool = False  # a horizontal rule stands just above
     field: str | None = None  # the header field the line is (from, date, ...), set by find_cut
 
@@ -234,14 +235,22 @@ def _signature_start(lines: list[Line], floor: int, end: int) -> int:
         if not _is_sign_off(lines, index, end):
             continue
         block = [other.text for other in lines[index:end] if other.text]
-        phrase = lines[index].text != "--" and not lines[index].starts_signature
-        if len(block) > (_LINES_AFTER_SIGN_OFF + 1 if phrase else _LONGEST_SIGNATURE):
+        if len(block) > _signature_limit(lines[index]):
             continue
         if any(len(text) > _LONGEST_SIGN_OFF_LINE for text in block):
             continue  # prose, not a signature
         if any(other.text for other in lines[:index]):
             return index
     return end
+
+
+def _signature_limit(line: Line) -> int:
+    """How many non-blank lines a signature starting at `line` may have."""
+    if line.starts_signature:  # the RFC 3676 "-- " line, or the client's signature container
+        return _LONGEST_SIGNATURE
+    if line.text == "--":  # typed by hand: also a separator in lists, so only a short block
+        return _SHORT_SIGNATURE
+    return _LINES_AFTER_SIGN_OFF + 1
 
 
 def _is_sign_off(lines: list[Line], index: int, end: int) -> bool:

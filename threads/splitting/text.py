@@ -29,7 +29,7 @@ def split_text(text: str) -> tuple[str, str, str]:
 
 def _line(raw: str) -> Line:
     if len(raw) > LONGEST_LINE or not raw.lstrip(" \t").startswith(">"):
-        return Line(raw.strip())
+        return Line(raw.strip(), starts_signature=raw.rstrip("\r\n") == "-- ")
     marks = _QUOTE_MARKS.match(raw).group(1)
     return Line(raw[len(marks) :].strip(), depth=marks.count(">"))
 
