@@ -161,3 +161,19 @@ def test_an_empty_signature_container_above_the_reply_folds_nothing():
 def test_a_reply_header_container_never_takes_the_line_it_starts_on():
     html = '<div>Thanks <span class="OutlookMessageHeader">From: Shop</span></div><div>old</div>'
     assert split_html(html)[3].startswith("Thanks")
+
+
+@pytest.mark.parametrize(
+    "html",
+    [
+        '<div dir="ltr">See below<br><br><div class="gmail_quote"><div dir="ltr" class="gmail_attr">'
+        "---------- Forwarded message ---------<br>From: <b>DPD</b> &lt;info@dpd.example&gt;<br>"
+        "Date: Mon, 23 Nov 2026 at 09:00<br>Subject: Parcel<br></div><br><br><div>Your parcel waits.</div></div></div>",
+        '<div>See below</div><div><br><blockquote type="cite"><div>Begin forwarded message:</div><br>'
+        "<div><b>From: </b>DPD &lt;info@dpd.example&gt;</div><div><b>Subject: </b>Parcel</div><br>"
+        "<div>Your parcel waits.</div></blockquote></div>",
+    ],
+)
+def test_a_message_forwarded_inside_the_clients_quote_container_is_shown(html):
+    own, signature, rest, text = split_html(html)
+    assert (rest, "Your parcel waits." in text, text.startswith("See below")) == ("", True, True)

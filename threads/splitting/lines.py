@@ -101,8 +101,8 @@ def _history_start(lines: list[Line]) -> tuple[int, int, bool] | None:
         text = line.text
         if len(text) > LONGEST_LINE:
             continue
-        if not line.depth and _is_forward(text):
-            return None  # a forwarded message is what the customer means to show
+        if _is_forward(text):
+            return None  # a forwarded message (even in a client's quote container) is what the customer shows
         if line.starts_history or (len(text) < 80 and _MARKER.match(text)):
             return index, 0, False
         if line.depth:
