@@ -87,9 +87,10 @@ def find_cut(lines: list[Line]) -> Cut:
     if start is None:
         return Cut(_signature_start(lines, 0, count), count)
     index, column, bounded = start
-    if bounded and _text_after_quote(lines, index):
-        floor = max(i for i, line in enumerate(lines) if line.depth) + 1
-        return Cut(_signature_start(lines, floor, count), count)
+    if bounded and _text_after_quote(lines, index):  # answers between quotes: all shown but the history below
+        end = _trailing_history(lines, index + 1) or count
+        floor = max((i for i, line in enumerate(lines[:end]) if line.depth), default=-1) + 1
+        return Cut(_signature_start(lines, floor, end), end)
     if not (column or any(line.text for line in lines[:index])) or _answers_inline(lines[:index]):
         return Cut(count, count)  # nothing of the customer's before the quote, or answers inside it
     return Cut(_signature_start(lines, 0, index), index, column)
@@ -98,29 +99,62 @@ def find_cut(lines: list[Line]) -> Cut:
 def _history_start(lines: list[Line]) -> tuple[int, int, bool] | None:
     """(line, column, bounded) of the first quote; bounded quotes may have customer text after them."""
     for index, line in enumerate(lines):
-        text = line.text
-        if len(text) > LONGEST_LINE:
-            continue
-        if _is_forward(text):
+        if len(line.text) <= LONGEST_LINE and _is_forward(line.text):
             return None  # a forwarded message (even in a client's quote container) is what the customer shows
-        if line.starts_history or (len(text) < 80 and _MARKER.match(text)):
-            return index, 0, False
-        if line.depth:
-            return index, 0, True
-        if _is_separator(text):
-            return index, 0, False
-        if _is_header_block(lines, index):
-            rule_above = index and _RULE.match(lines[index - 1].text)
-            return (index - 1 if rule_above else index), 0, False
-        attribution = _attribution(lines, index)
-        if attribution:
-            size, column, strong = attribution
-            following = next((line for line in lines[index + size :] if line.text), None)
-            if following is not None and following.depth:
-                return index, column, True
-            if strong and following is not None:
-                return index, column, False
+        found = _start_at(lines, index)
+        if found:
+            return found
     return None
+
+
+def _start_at(lines: list[Line], index: int) -> tuple[int, int, bool] | None:
+    """(line, column, bounded) when quoted history starts at this line."""
+    line = lines[index]
+    text = line.text
+    if len(text) > LONGEST_LINE:
+        return None
+    if line.starts_history or (len(text) < 80 and _MARKER.match(text)):
+        return index, 0, False
+    if line.depth:
+        return index, 0, True
+    if _is_separator(text):
+        return index, 0, False
+    if _is_header_block(lines, index):
+        rule_above = index and _RULE.match(lines[index - 1].text)
+        return (index - 1 if rule_above else index), 0, False
+    attribution = _attribution(lines, index)
+    if attribution:
+        size, column, strong = attribution
+        following = next((line for line in lines[index + size :] if line.text), None)
+        if following is not None and following.depth:
+            return index, column, True
+        if strong and following is not None:
+            return index, column, False
+    return None
+
+
+def _trailing_history(lines: list[Line], start: int) -> int | None:
+    """Where the history below the customer's last words starts, after answers between quotes: a quote
+    header (at depth 0, or opening a quote as in Gmail's container) with no customer text below it."""
+    depth_above = next((line.depth for line in reversed(lines[:start]) if line.text), 0)
+    for index in range(start, len(lines)):
+        line = lines[index]
+        if not line.text:
+            continue
+        opens_quote, depth_above = line.depth and not depth_above, line.depth
+        if line.depth and not (opens_quote and _is_quote_header(lines, index)):
+            continue
+        found = (index, 0, True) if line.depth else _start_at(lines, index)
+        if found and not found[1] and not (found[2] and _text_after_quote(lines, index)):
+            return found[0]
+    return None
+
+
+def _is_quote_header(lines: list[Line], index: int) -> bool:
+    line = lines[index]
+    return bool(line.starts_history or _is_separator(line.text) or _is_header_block(lines, index)) or bool(
+        _attribution(lines, index)
+    )
 
 
 def _attribution(lines: list[Line], index: int) -> tuple[int, int, bool] | None:

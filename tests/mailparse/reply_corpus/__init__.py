@@ -3,8 +3,9 @@
 A case names a client, a language, the header its client writes above the history (`head`: an
 attribution line, or a header block of "Name: value" lines), the customer's reply and the shop's
 message being answered. `expected` is what staff must see; it defaults to the reply. Layouts:
-"top" (the default: reply above the history), "bottom" (below it) and "inline" (answers between
-quoted lines, `pairs`); the last two must show the whole message.
+"top" (the default: reply above the history), "bottom" (below it), "inline" (answers between
+quoted lines, `pairs`; both show the whole message) and "inline_history" (answers between quoted
+lines above the whole history, which is folded).
 """
 
 import re
