@@ -2,8 +2,9 @@
 
 Both readers turn a body into `Line`s (the text of a line, its quote depth, what the markup said
 about it) and ask `find_cut`. The rule that matters most: a customer's words are never folded away.
-When text follows a quote block (inline answers, bottom posting) the whole message is shown; when a
-cut would leave nothing, nothing is cut; when unsure, more is shown.
+When text follows a quote block (inline answers, bottom posting) the whole message is shown, but for
+a full history below the last answer; when a cut would leave nothing, nothing is cut; when unsure,
+more is shown.
 """
 
 import re
