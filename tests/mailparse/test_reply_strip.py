@@ -177,3 +177,17 @@ def test_a_reply_header_container_never_takes_the_line_it_starts_on():
 def test_a_message_forwarded_inside_the_clients_quote_container_is_shown(html):
     own, signature, rest, text = split_html(html)
     assert (rest, "Your parcel waits." in text, text.startswith("See below")) == ("", True, True)
+
+
+@pytest.mark.parametrize(
+    "html",
+    [
+        "<div>Thanks! On Mon, 23 Nov 2026 at 10:00, Shop &lt;s@shop.example&gt; wrote:</div><blockquote>Hi</blockquote>",
+        "<div><b>Thanks!</b>   Will   wait. On Mon, 23 Nov 2026 at 10:00, Shop &lt;s@shop.example&gt; wrote:<br></div>"
+        "<blockquote>Hi</blockquote>",
+    ],
+)
+def test_an_html_attribution_on_the_line_of_the_reply_is_cut_inside_the_line(html):
+    own, signature, rest, text = split_html(html)
+    assert text in ("Thanks!", "Thanks! Will wait.") and html_to_text(own) == text
+    assert html_to_text(rest).startswith("On Mon, 23 Nov 2026") and "Hi" in rest

@@ -73,7 +73,7 @@ _BORDER_TOP = re.compile(r"border-top\s*:[^;\"']*solid", re.IGNORECASE)
 
 
 class _Node:
-    __slots__ = ("tag", "raw", "children", "line", "parts")
+    __slots__ = ("tag", "raw", "children", "line", "parts", "cut_at")
 
     def __init__(self, tag: str | None, raw: str):
         self.tag = tag  # None for text
@@ -81,6 +81,7 @@ class _Node:
         self.children: list[_Node] = []
         self.line = 0  # the line the node starts on
         self.parts = 0  # bit set of the parts (own, signature, history) the node has content in
+        self.cut_at: int | None = None  # text split between own (before) and history (after)
 
 
 class _TreeBuilder(HTMLParser):
@@ -140,6 +141,7 @@ class _Layout:
     def __init__(self, hints: dict[int, tuple[str, ...]]):
         self.hints = hints
         self.lines: list[list[str]] = [[]]
+        self.nodes: list[list[_Node | None]] = [[]]  # the text node of each piece of each line
         self.meta: list[Line] = [Line("")]
         self.newlines = 0
         self.written = False
@@ -151,7 +153,7 @@ class _Layout:
         for child in node.children:
             if child.tag is None:
                 child.line = len(self.lines) - 1
-                self.text(child.raw)
+                self.text(child.raw, child)
             elif child.tag in _HIDDEN:
                 child.line = len(self.lines) - 1
             else:
@@ -188,15 +190,17 @@ class _Layout:
         self.newlines += count
         for _ in range(count):
             self.lines.append([])
+            self.nodes.append([])
             self.meta.append(Line(""))
             self.has_text.append(False)
 
-    def text(self, data: str) -> None:
-        data = re.sub(r"[ \t\r\n]+", " ", data)
+    def text(self, data: str, node: _Node | None = None) -> None:
+        data = _collapsed(data)
         if not data:
             return
         self.written = True
         self.lines[-1].append(data)
+        self.nodes[-1].append(node)
         if data.strip():
             self.newlines = 0
             if not self.has_text[-1]:
@@ -218,6 +222,10 @@ class _Layout:
         return self.meta
 
 
+def _collapsed(text: str) -> str:
+    return re.sub(r"[ \t\r\n]+", " ", text)
+
+
 def _clean_line(text: str) -> str:
     return re.sub(r"[ \t\xa0]+", " ", text).strip()
 
@@ -226,7 +234,7 @@ def _joined(lines: list[str]) -> str:
     return re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip()
 
 
-def _read(html: str) -> tuple[_Node, list[Line], list[str]]:
+def _read(html: str) -> tuple[_Node, list[Line], list[str], _Layout]:
     builder = _TreeBuilder()
     try:
         builder.feed(html)
@@ -236,7 +244,7 @@ def _read(html: str) -> tuple[_Node, list[Line], list[str]]:
     layout = _Layout(builder.hints)
     layout.walk(builder.root)
     texts = [_clean_line("".join(parts)) for parts in layout.lines]
-    return builder.root, layout.finish(), texts
+    return builder.root, layout.finish(), texts, layout
 
 
 def html_to_text(html: str) -> str:
@@ -246,21 +254,57 @@ def html_to_text(html: str) -> str:
 
 def split_html(html: str) -> tuple[str, str, str, str]:
     """(own HTML, signature HTML, history HTML, own text) of an HTML body."""
-    root, lines, texts = _read(html)
+    root, lines, texts, layout = _read(html)
     cut = find_cut(lines)
-    if cut.column:  # the attribution shares a line with the customer's text: that line is kept whole
-        cut = Cut(min(cut.signature, cut.history + 1), cut.history + 1)
     if cut.history >= len(lines) and cut.signature >= len(lines):
         return html, "", "", _joined(texts)
+    own_text = texts[: cut.signature]
+    if cut.column:
+        if cut.signature == cut.history and _split_line(layout, cut.history, cut.column, texts[cut.history]):
+            own_text = [*own_text, texts[cut.history][: cut.column]]
+        else:  # the text could not be split where the attribution starts: that line is kept whole
+            cut = Cut(min(cut.signature, cut.history + 1), cut.history + 1)
+            own_text = texts[: cut.signature]
     _assign(root, cut)
     own, signature, history = (_write(root, bit) for bit in (1, 2, 4))
-    return own, signature, history, _joined(texts[: cut.signature])
+    return own, signature, history, _joined(own_text)
+
+
+def _split_line(layout: _Layout, index: int, column: int, text: str) -> bool:
+    """Cut line `index` at `column` of its text (an attribution written on the line of the customer's
+    words): the text nodes before it become the customer's, the one it starts in is split."""
+    written = ""
+    for piece, node in zip(layout.lines[index], layout.nodes[index], strict=True):
+        for offset in range(len(piece) + 1):
+            if len(_collapsed(written + piece[:offset]).lstrip()) == column and piece[offset:].strip():
+                if node is None or not text[column:].startswith(piece[offset:].lstrip()[:1]):
+                    return False
+                node.cut_at = _raw_offset(node.raw, offset)
+                return True
+        if node is not None:
+            node.line = index - 1  # wholly before the attribution: the customer's
+        written += piece
+    return False
+
+
+def _raw_offset(raw: str, collapsed_offset: int) -> int:
+    """Where in `raw` the character at `collapsed_offset` of its white-space-collapsed form is."""
+    position = 0
+    for run in re.finditer(r"[ \t\r\n]+|[^ \t\r\n]+", raw):
+        blank = run.group(0)[0] in " \t\r\n"
+        width = 1 if blank else len(run.group(0))
+        if position + width > collapsed_offset:
+            return run.start() if blank else run.start() + collapsed_offset - position
+        position += width
+    return len(raw)
 
 
 def _assign(node: _Node, cut: Cut) -> int:
     if node.children:
         for child in node.children:
             node.parts |= _assign(child, cut)
+    elif node.cut_at is not None:
+        node.parts = 1 | 4
     elif node.line < cut.signature:
         node.parts = 1
     else:
@@ -282,7 +326,10 @@ def _emit(node: _Node, bit: int, out: list[str]) -> None:
         if bit and not child.parts & bit:
             continue
         if child.tag is None:
-            out.append(child.raw if node.tag in _HIDDEN else escape(child.raw, quote=False))
+            raw = child.raw
+            if child.cut_at is not None:
+                raw = raw[: child.cut_at] if bit == 1 else raw[child.cut_at :]
+            out.append(raw if node.tag in _HIDDEN else escape(raw, quote=False))
         else:
             out.append(child.raw)
             if child.tag not in _VOID:

@@ -5,7 +5,8 @@ attribution line, or a header block of "Name: value" lines), the customer's repl
 message being answered. `expected` is what staff must see; it defaults to the reply. Layouts:
 "top" (the default: reply above the history), "bottom" (below it), "inline" (answers between
 quoted lines, `pairs`; both show the whole message) and "inline_history" (answers between quoted
-lines above the whole history, which is folded).
+lines above the whole history, which is folded), "same_line" (an attribution written on the line of
+the reply's last words).
 """
 
 import re
@@ -65,6 +66,7 @@ def _case(case_id: str, data: dict) -> Case:
     html_values = {
         "head": _head_html(data["head"], client),
         "reply": _lines_html(values["reply"], style),
+        "reply_plain": escape(values["reply"]),
         "quote": _lines_html(quote, style),
         "signoff": escape(signoff),
         "signature": client.get("signature_html", "<div>-- <br>{signature}</div>").format(
