@@ -10,13 +10,16 @@ pass rates per client and per language, and the time per message (p50/p99).
     .venv/bin/pip install mail-parser-reply email-reply-parser talon   # to compare with them
 
 Libraries see the HTML variant as text (html_to_text) unless they read HTML themselves (talon).
+"before" is this project's splitter before the one pipeline, read from git (commit PREVIOUS).
 Targets for ours: 0 hidden, >= 95% exact, text and HTML agree everywhere, p99 < 2 ms.
 """
 
 import argparse
 import statistics
+import subprocess
 import sys
 import time
+import types
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -30,6 +33,7 @@ from tests.mailparse.reply_corpus import cases, normal  # noqa: E402
 from threads.splitting import html_to_text, split_html, split_text  # noqa: E402
 
 LEGACY = PROJECT_ROOT / "tests" / "mailparse" / "corpus" / "replies"
+PREVIOUS = "223c2bf"  # main before the splitting pipeline: its text and HTML splitters, compared side by side
 
 
 @dataclass(frozen=True)
@@ -63,8 +67,35 @@ def _as_text(sample: Sample) -> str:
     return html_to_text(sample.body) if sample.kind == "html" else sample.body
 
 
+def previous() -> Callable[[Sample], str] | None:
+    """The splitter as it was before one pipeline (mailsync/reply_strip.py at PREVIOUS), read from git."""
+    try:
+        source = subprocess.run(
+            ["git", "show", f"{PREVIOUS}:mailsync/reply_strip.py"],
+            cwd=PROJECT_ROOT,
+            capture_output=True,
+            check=True,
+            text=True,
+        ).stdout
+    except (OSError, subprocess.CalledProcessError):
+        print(f"previous splitter: commit {PREVIOUS} not in this clone, skipped")
+        return None
+    module = types.ModuleType("previous_reply_strip")
+    exec(compile(source, "previous_reply_strip.py", "exec"), module.__dict__)  # our own history, not input
+
+    def split(sample: Sample) -> str:
+        if sample.kind == "html":
+            return html_to_text(module.split_reply_html(sample.body)[0])
+        return module.split_reply(sample.body)[0]
+
+    return split
+
+
 def methods() -> dict[str, Callable[[Sample], str]]:
     found: dict[str, Callable[[Sample], str]] = {"ours": ours}
+    before = previous()
+    if before:
+        found[f"before ({PREVIOUS})"] = before
     try:
         from email_reply_parser import EmailReplyParser as Zapier
 
