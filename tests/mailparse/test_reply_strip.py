@@ -191,3 +191,18 @@ def test_an_html_attribution_on_the_line_of_the_reply_is_cut_inside_the_line(htm
     own, signature, rest, text = split_html(html)
     assert text in ("Thanks!", "Thanks! Will wait.") and html_to_text(own) == text
     assert html_to_text(rest).startswith("On Mon, 23 Nov 2026") and "Hi" in rest
+
+
+def test_a_header_like_list_without_an_address_is_the_customers_text():
+    text = "Route of the parcel:\nFrom: Warsaw\nTo: Berlin\nDate: 5.11\n\nWhere is it now?"
+    assert split_text(text) == (text, "", "")
+
+
+def test_an_outlook_header_block_of_names_only_is_still_history():
+    text = "Ok.\n\nFrom: John Smith\nSent: Monday, 2 March 2026 10:00\nTo: Jane Doe\nSubject: RE: order\n\nold"
+    assert split_text(text)[0] == "Ok."
+
+
+def test_gmail_indented_text_is_not_a_quote():
+    html = '<div>Hello</div><blockquote style="margin:0 0 0 40px;border:none;padding:0px"><div>My address</div></blockquote>'
+    assert split_html(html)[2:] == ("", "Hello\nMy address")

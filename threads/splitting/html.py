@@ -69,6 +69,7 @@ _HISTORY_IDS = frozenset({"divrplyfwdmsg", "appendonsend", "mail-editor-referenc
 _HISTORY_CLASSES = frozenset({"outlookmessageheader", "reply-header"})
 _SIGNATURE_IDS = frozenset({"signature", "ms-outlook-mobile-signature", "applemailsignature"})
 _SIGNATURE_CLASSES = frozenset({"gmail_signature", "moz-signature", "signature", "yahoo_signature", "zmail_signature"})
+_NO_BORDER = re.compile(r"border\s*:\s*none", re.IGNORECASE)
 _BORDER_TOP = re.compile(r"border-top\s*:[^;\"']*solid", re.IGNORECASE)
 
 
@@ -123,7 +124,8 @@ def _hints(tag: str, attrs) -> tuple[str, ...]:
     classes = {re.sub(r"^x_", "", token.lower()) for token in values.get("class", "").split()}
     element_id = re.sub(r"^x_", "", values.get("id", "").lower())
     hints = []
-    if tag == "blockquote" or classes & _QUOTE_CLASSES or values.get("name", "").lower() == "quote":
+    indent = tag == "blockquote" and _NO_BORDER.search(values.get("style", "")) and not classes  # Gmail's indent
+    if (tag == "blockquote" and not indent) or classes & _QUOTE_CLASSES or values.get("name", "").lower() == "quote":
         hints.append("quote")
     if element_id in _HISTORY_IDS or classes & _HISTORY_CLASSES:
         hints.append("history")

@@ -207,13 +207,15 @@ def _field_kind(text: str) -> str | None:
 
 def _is_header_block(lines: list[Line], index: int) -> bool:
     """A run of header fields naming a sender and a date or subject (or three fields, or a sender
-    right under a rule), with at most one wrapped value line between fields."""
+    right under a rule), with an address in it unless it has four fields, with at most one wrapped
+    value line between fields."""
     if lines[index].field is None or (
         index and lines[index - 1].field and lines[index - 1].depth == lines[index].depth
     ):
         return False  # not a field, or inside a run of fields already weighed from its first line
     kinds: set[str] = set()
     wrapped = False
+    addressed = False
     for line in lines[index : index + _LONGEST_HEADER_BLOCK]:
         kind = line.field if line.depth == lines[index].depth else None
         if kind == "from" and not _SENDER_VALUE.search(line.text.partition(":")[2]):
@@ -221,14 +223,18 @@ def _is_header_block(lines: list[Line], index: int) -> bool:
         if kind:
             kinds.add(kind)
             wrapped = False
+            addressed = addressed or "@" in line.text
         elif line.text and kinds and not wrapped:
             wrapped = True
         else:
             break
     if "from" not in kinds:
         return False
-    after_rule = lines[index].after_rule or (index and _RULE.match(lines[index - 1].text))
-    return bool(kinds & {"date", "subject"}) or len(kinds) >= 3 or bool(after_rule)
+    if lines[index].after_rule or (index and _RULE.match(lines[index - 1].text)):
+        return True
+    if not addressed:  # "From: Warsaw / To: Berlin / Date: 5.11" in a customer's text is no header
+        return len(kinds) >= 4
+    return bool(kinds & {"date", "subject"}) or len(kinds) >= 3
 
 
 def _bare(text: str) -> str:
