@@ -206,3 +206,11 @@ def test_an_outlook_header_block_of_names_only_is_still_history():
 def test_gmail_indented_text_is_not_a_quote():
     html = '<div>Hello</div><blockquote style="margin:0 0 0 40px;border:none;padding:0px"><div>My address</div></blockquote>'
     assert split_html(html)[2:] == ("", "Hello\nMy address")
+
+
+def test_a_header_block_whose_recipients_wrap_over_lines():
+    text = (
+        "Fine.\n\nFrom: Shop <s@shop.example>\nTo: a@x.example;\n b@x.example;\n c@x.example\nSubject: RE: order\n\nold"
+    )
+    own, signature, rest = split_text(text)
+    assert own == "Fine." and rest.strip().startswith("From: Shop")

@@ -207,14 +207,14 @@ def _field_kind(text: str) -> str | None:
 
 def _is_header_block(lines: list[Line], index: int) -> bool:
     """A run of header fields naming a sender and a date or subject (or three fields, or a sender
-    right under a rule), with an address in it unless it has four fields, with at most one wrapped
-    value line between fields."""
+    right under a rule), with an address in it unless it has four fields; a value may wrap onto one
+    line, a list of addresses onto three."""
     if lines[index].field is None or (
         index and lines[index - 1].field and lines[index - 1].depth == lines[index].depth
     ):
         return False  # not a field, or inside a run of fields already weighed from its first line
     kinds: set[str] = set()
-    wrapped = False
+    wrapped = 0  # value lines since the last field
     addressed = False
     for line in lines[index : index + _LONGEST_HEADER_BLOCK]:
         kind = line.field if line.depth == lines[index].depth else None
@@ -222,12 +222,12 @@ def _is_header_block(lines: list[Line], index: int) -> bool:
             kind = None  # "Od: 8:00" is an opening hour, not a sender
         if kind:
             kinds.add(kind)
-            wrapped = False
-            addressed = addressed or "@" in line.text
-        elif line.text and kinds and not wrapped:
-            wrapped = True
+            wrapped = 0
+        elif line.text and kinds and (not wrapped or (wrapped < 3 and "@" in line.text)):
+            wrapped += 1  # a wrapped value; a long list of recipients may take a few lines
         else:
             break
+        addressed = addressed or "@" in line.text
     if "from" not in kinds:
         return False
     if lines[index].after_rule or (index and _RULE.match(lines[index - 1].text)):
