@@ -59,6 +59,7 @@ _FIELD_KINDS = {
 _FIELD = re.compile(r"^[*_\s]*([^\W\d_][^:]{0,28}?)[\s*_]*:(?:\s|\*|_|$)")
 _WROTE = re.compile(r"(?<!\w)(?:" + _words(_table("wrote")) + r")(?!\w)", re.IGNORECASE)
 _LEAD_AT_START = re.compile(r"^(?:" + _words(_table("lead")) + r")\s", re.IGNORECASE)
+_LEAD_FIRST_WORDS = frozenset(phrase.split()[0].casefold() for phrase in _table("lead"))
 _LEAD_INSIDE = re.compile(
     r"(?<=[.!?,;)]\s)(?:" + "|".join(re.escape(p) for p in sorted(set(_table("lead")), key=len, reverse=True)) + r")\s"
 )
@@ -75,6 +76,7 @@ _SIGN_OFF = re.compile(r"^(?:" + _words(_table("signature")) + r")", re.IGNORECA
 _SIGN_OFF_STARTS = frozenset(phrase[:3].casefold() for phrase in _table("signature"))
 _INLINE_ANSWERS = re.compile(_words(INLINE_ANSWERS), re.IGNORECASE)
 _MARKER = re.compile(r"^[\W_]*(?:" + _words(MARKERS) + r")[\W_]*$", re.IGNORECASE)
+_SHORTEST_MARKER = min(len(marker) for marker in MARKERS)
 _RULE = re.compile(r"^(?:_{5,}|-{5,}|={5,})$")
 _LIST_FOOTER = re.compile(r"mailing list|listinfo|@lists\.|lista dyskusyjna", re.IGNORECASE)
 
@@ -114,7 +116,7 @@ def _start_at(lines: list[Line], index: int) -> tuple[int, int, bool] | None:
     text = line.text
     if len(text) > LONGEST_LINE:
         return None
-    if line.starts_history or (len(text) < 80 and _MARKER.match(text)):
+    if line.starts_history or (_SHORTEST_MARKER <= len(text) < 80 and _MARKER.match(text)):
         return index, 0, False
     if line.depth:
         return index, 0, True
@@ -165,7 +167,7 @@ def _attribution(lines: list[Line], index: int) -> tuple[int, int, bool] | None:
     if not text:
         return None
     plain = text[-1] not in ":->" and not text[0].isdigit() and "@" not in text
-    if plain and not _LEAD_AT_START.match(text):
+    if plain and (text.split(None, 1)[0].casefold() not in _LEAD_FIRST_WORDS or not _LEAD_AT_START.match(text)):
         return None  # no attribution ends, starts or wraps on this line
     if _DATED_ADDRESS.match(first.text):  # "2012/7/19 Name <a@b>" (older Gmail), weak: needs a quote below
         return 1, 0, False
@@ -202,7 +204,7 @@ def _is_attribution(text: str) -> tuple[int, bool] | None:
 
 def _field_kind(text: str) -> str | None:
     match = _FIELD.match(text)
-    return _FIELD_KINDS.get(_SPACES.sub(" ", match.group(1).casefold())) if match else None
+    return _FIELD_KINDS.get(" ".join(match.group(1).casefold().split())) if match else None
 
 
 def _is_header_block(lines: list[Line], index: int) -> bool:

@@ -29,7 +29,8 @@ def split_text(text: str) -> tuple[str, str, str]:
 
 def _line(raw: str) -> Line:
     if len(raw) > LONGEST_LINE or not raw.lstrip(" \t").startswith(">"):
-        return Line(raw.strip(), starts_signature=raw.rstrip("\r\n") == "-- ")
+        text = raw.strip()
+        return Line(text, 0, False, text == "--" and raw.rstrip("\r\n") == "-- ")  # "-- ": RFC 3676
     marks = _QUOTE_MARKS.match(raw).group(1)
     return Line(raw[len(marks) :].strip(), depth=marks.count(">"))
 
