@@ -1,7 +1,7 @@
 """Reply splitting benchmark: ours against the quote-stripping libraries, side by side on one corpus.
 
-The corpus is tests/mailparse/reply_corpus (every case as text and as HTML) plus the older
-tests/mailparse/corpus/replies samples. For each way of splitting it prints the exact pass rate
+The corpus is tests/threads/splitting/reply_corpus (every case as text and as HTML) plus the older
+tests/threads/splitting/corpus/replies samples. For each way of splitting it prints the exact pass rate
 (visible text equal to the expected one, compared line by line without quote marks and blank
 lines), the cases where words of the customer were hidden, agreement of the text and HTML variants,
 pass rates per client and per language, and the time per message (p50/p99).
@@ -29,10 +29,10 @@ PROJECT_ROOT = Path(__file__).resolve().parent.parent
 if __name__ == "__main__":
     sys.path[0] = str(PROJECT_ROOT)
 
-from tests.mailparse.reply_corpus import cases, normal  # noqa: E402
+from tests.threads.splitting.reply_corpus import cases, normal  # noqa: E402
 from threads.splitting import html_to_text, split_html, split_text  # noqa: E402
 
-LEGACY = PROJECT_ROOT / "tests" / "mailparse" / "corpus" / "replies"
+LEGACY = PROJECT_ROOT / "tests" / "threads" / "splitting" / "corpus" / "replies"
 PREVIOUS = "223c2bf"  # main before the splitting pipeline: its text and HTML splitters, compared side by side
 
 

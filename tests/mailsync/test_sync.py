@@ -172,7 +172,7 @@ def test_the_broken_corpus_never_crashes_a_run(imap_pok, server):
 
     from imapclient.exceptions import IMAPClientError
 
-    corpus = Path(__file__).resolve().parents[1] / "mailparse" / "corpus"
+    corpus = Path(__file__).resolve().parent / "parsing" / "corpus"
     appended = 0
     for path in sorted([*corpus.glob("broken/*.eml"), *corpus.glob("odd/*.eml"), *corpus.glob("charsets/*.eml")]):
         try:

@@ -2,7 +2,7 @@
 
 import pytest
 
-from tests.mailparse.reply_corpus import cases, normal
+from tests.threads.splitting.reply_corpus import cases, normal
 from threads.html import clean_mail_html
 from threads.splitting import html_to_text, split_html, split_text
 
