@@ -5,6 +5,7 @@ Secrets missing in development are generated into an ignored local file
 missing secret stops start-up with a ConfigError that names the variable.
 """
 
+import re
 import secrets
 import sys
 from pathlib import Path
@@ -44,6 +45,29 @@ def boolean(env: environ.Env, name: str, default: bool) -> bool:
     if value in TRUE_WORDS or value in FALSE_WORDS:
         return value in TRUE_WORDS
     raise ConfigError(f"{name} must be true or false, not {value!r}")
+
+
+def integer(env: environ.Env, name: str, default: int) -> int:
+    try:
+        value = env.int(name, default=default)
+    except (ValueError, ImproperlyConfigured):
+        value = -1
+    if value < 0:
+        raise ConfigError(f"{name} must be a whole number of 0 or more, not {env.str(name)!r}")
+    return value
+
+
+HEADER_NAME_RE = re.compile(r"^[A-Za-z0-9-]+$")
+
+
+def proxy_ssl_header(env: environ.Env, name: str) -> tuple[str, str] | None:
+    """The request header (e.g. X-Forwarded-Proto) by which a TLS proxy says "https", as Django wants it."""
+    header = env.str(name, default="").strip()
+    if not header:
+        return None
+    if not HEADER_NAME_RE.match(header):
+        raise ConfigError(f"{name} must be a header name such as X-Forwarded-Proto, not {header!r}")
+    return "HTTP_" + header.upper().replace("-", "_"), "https"
 
 
 def secret(env: environ.Env, name: str, debug: bool, local_file: Path) -> str:
@@ -124,3 +148,37 @@ def shared_secrets(env: environ.Env, name: str) -> tuple[str, ...]:
                 "print(secrets.token_urlsafe(32))')"
             )
     return values
+
+
+S3_ADDRESSING_STYLES = ("auto", "path", "virtual")
+
+
+def file_storage(env: environ.Env) -> dict:
+    """Where attachments and raw messages go: MEDIA_ROOT on the local disk, or an S3-compatible
+    bucket when CRM_S3_BUCKET is set (AWS, MinIO, Ceph, Garage... through django-storages)."""
+    bucket = env.str("CRM_S3_BUCKET", default="")
+    if not bucket:
+        return {"BACKEND": "django.core.files.storage.FileSystemStorage"}  # in MEDIA_ROOT
+    style = env.str("CRM_S3_ADDRESSING_STYLE", default="auto")
+    if style not in S3_ADDRESSING_STYLES:
+        raise ConfigError(f"CRM_S3_ADDRESSING_STYLE must be one of {', '.join(S3_ADDRESSING_STYLES)}, not {style!r}")
+    options = {
+        "bucket_name": bucket,
+        "endpoint_url": env.str("CRM_S3_ENDPOINT_URL", default="") or None,
+        "region_name": env.str("CRM_S3_REGION", default="") or None,
+        "location": env.str("CRM_S3_PREFIX", default="").strip("/"),
+        "addressing_style": None if style == "auto" else style,
+        "signature_version": "s3v4",
+        # Private objects: everything is read through the permission-checked views.
+        "default_acl": None,
+        "querystring_auth": True,
+        "querystring_expire": 60,
+        "file_overwrite": False,
+    }
+    # Without keys boto3 finds its own (AWS_* variables, ~/.aws, an instance role).
+    key_id, secret_key = env.str("CRM_S3_ACCESS_KEY_ID", default=""), env.str("CRM_S3_SECRET_ACCESS_KEY", default="")
+    if bool(key_id) != bool(secret_key):
+        raise ConfigError("CRM_S3_ACCESS_KEY_ID and CRM_S3_SECRET_ACCESS_KEY must be set together")
+    if key_id:
+        options.update(access_key=key_id, secret_key=secret_key)
+    return {"BACKEND": "storages.backends.s3.S3Storage", "OPTIONS": options}

@@ -85,16 +85,36 @@ STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = env.path("STATIC_ROOT", default=BASE_DIR / "staticfiles")
 MEDIA_ROOT = env.path("MEDIA_ROOT", default=BASE_DIR / "media")
 MEDIA_URL = "/media/"  # never served directly: attachments go through permission-checked views
+STORAGES = {
+    # Attachments and raw messages: MEDIA_ROOT, or an S3-compatible bucket (CRM_S3_BUCKET).
+    "default": config.file_storage(env),
+    # collectstatic writes hashed, compressed copies that WhiteNoise serves with a far-future expiry.
+    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+}
 
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "overview"
 LOGOUT_REDIRECT_URL = "login"
 
 SESSION_COOKIE_HTTPONLY = True
-SESSION_COOKIE_SECURE = not DEBUG and env.bool("HTTPS", default=True)
+SESSION_COOKIE_SECURE = not DEBUG and config.boolean(env, "HTTPS", default=True)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
+
+# Behind a TLS-terminating reverse proxy (docs/deploy.md): the header the proxy sets to "https"
+# (e.g. X-Forwarded-Proto; the proxy must overwrite it, never pass the client's through).
+SECURE_PROXY_SSL_HEADER = config.proxy_ssl_header(env, "SECURE_PROXY_SSL_HEADER")
+SECURE_SSL_REDIRECT = config.boolean(env, "SECURE_SSL_REDIRECT", default=False)
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]  # load balancers probe over plain HTTP
+SECURE_HSTS_SECONDS = config.integer(env, "SECURE_HSTS_SECONDS", default=0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = config.boolean(env, "SECURE_HSTS_INCLUDE_SUBDOMAINS", default=False)
+SECURE_HSTS_PRELOAD = config.boolean(env, "SECURE_HSTS_PRELOAD", default=False)
+
+# /healthz: unhealthy (503) when an active POK has not synced successfully for this long, or the
+# oldest reply still to be sent waits longer than this (seconds; 0 leaves the check out).
+CRM_HEALTH_MAX_SYNC_AGE = config.integer(env, "CRM_HEALTH_MAX_SYNC_AGE", default=15 * 60)
+CRM_HEALTH_MAX_OUTBOX_AGE = config.integer(env, "CRM_HEALTH_MAX_OUTBOX_AGE", default=30 * 60)
 
 # Mail handling
 CRM_MAX_ATTACHMENT_BYTES = env.int("CRM_MAX_ATTACHMENT_BYTES", default=10 * 1024 * 1024)

@@ -13,6 +13,7 @@ import pytest
 
 from tests.servers.dovecot import start_dovecot
 from tests.servers.oauth2 import start_oauth2_server
+from tests.servers.s3 import start_s3
 from tests.servers.smtp import start_smtp
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -94,6 +95,28 @@ def mailbox_user(dovecot):
 def media_root(tmp_path, settings):
     settings.MEDIA_ROOT = str(tmp_path / "media")
     return Path(settings.MEDIA_ROOT)
+
+
+@pytest.fixture(scope="session")
+def s3_server():
+    server = start_s3()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def s3_bucket(s3_server, settings, monkeypatch):
+    """A fresh bucket on the test S3 server, made the file storage of this test and of the
+    manage.py subprocesses it starts (through the CRM_S3_* variables). Its name is returned."""
+    import environ
+
+    from crm.config import file_storage
+
+    bucket = s3_server.create_bucket()
+    for name, value in s3_server.environment(bucket).items():
+        monkeypatch.setenv(name, value)
+    settings.STORAGES = {**settings.STORAGES, "default": file_storage(environ.Env())}
+    return bucket
 
 
 def _test_database_url() -> str:

@@ -16,6 +16,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from crm.storage import STORAGE_ERRORS
 from pok.connections import ConnectionFailed, close_quietly, open_imap, open_smtp
 from threads.counters import refresh_counters
 from threads.models import Delivery, Direction, Message
@@ -85,7 +86,7 @@ def _send(message: Message) -> str:
         client = open_smtp(pok)
     except ConnectionFailed as error:
         return str(error)
-    except OSError as error:
+    except STORAGE_ERRORS as error:
         return _("The stored message file cannot be read: %(error)s") % {"error": error}
     try:
         client.sendmail(pok.from_address, recipients, raw)

@@ -11,6 +11,7 @@ import logging
 
 from django.db import transaction
 
+from crm.storage import STORAGE_ERRORS
 from customers.models import Disclosure, Erasure
 from threads import services
 from threads.gdpr.collect import PersonalData, collect, email_hash
@@ -52,6 +53,6 @@ def _delete_files(files) -> None:
     for storage, name in files:
         try:
             storage.delete(name)
-        except OSError as error:
+        except STORAGE_ERRORS as error:
             # The rows are gone already; a file left behind is reported, not fatal.
             log.warning("Could not delete stored file %s after an erasure: %s", name, error)
