@@ -266,4 +266,4 @@ def _write_outcome(pok: Pok, report: SyncReport) -> None:
     if report.error:
         Pok.objects.filter(pk=pok.pk).update(last_sync_at=now, last_error=report.error, last_error_at=now)
     else:
-        Pok.objects.filter(pk=pok.pk).update(last_sync_at=now, last_error="")
+        Pok.objects.filter(pk=pok.pk).update(last_sync_at=now, last_success_at=now, last_error="")

@@ -77,6 +77,8 @@ class Pok(models.Model):
     uidvalidity = models.BigIntegerField(null=True, blank=True, editable=False)
     last_uid = models.BigIntegerField(default=0, editable=False)
     last_sync_at = models.DateTimeField(_("last sync"), null=True, blank=True, editable=False)
+    # The last run that ended without an error: what /healthz measures the age of.
+    last_success_at = models.DateTimeField(_("last successful sync"), null=True, blank=True, editable=False)
     last_error = models.TextField(_("last error"), blank=True, editable=False)
     last_error_at = models.DateTimeField(_("last error at"), null=True, blank=True, editable=False)
 

@@ -1,11 +1,12 @@
 """Pages of the threads side outside the threads namespace: the overview at the site root (the login's
-landing page) and the customer card."""
+landing page), the customer card and /healthz."""
 
 from django.urls import path
 
-from threads import views
+from threads import health, views
 
 urlpatterns = [
     path("", views.overview, name="overview"),
     path("customer/", views.card, name="customer_card"),
+    path("healthz", health.healthz, name="healthz"),
 ]

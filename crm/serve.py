@@ -1,0 +1,105 @@
+"""The production web server: checks, collects static files, then becomes gunicorn (scripts/serve).
+
+    python -m crm.serve [extra gunicorn arguments]
+
+Before any worker starts it stops with one line when the configuration is wrong, the database
+cannot be reached or is not migrated (what `manage.py migrate --check` tests).
+"""
+
+import os
+import sys
+
+from crm.config import ConfigError
+
+MAX_DEFAULT_WORKERS = 8
+
+
+def main(argv: list[str]) -> None:
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "crm.settings")
+    from crm.startup import run_or_explain
+
+    run_or_explain(prepare)
+    command = gunicorn_command(os.environ, argv)
+    print(f"Starting gunicorn on {command[command.index('--bind') + 1]}", flush=True)
+    os.execv(command[0], command)
+
+
+def prepare() -> None:
+    import django
+    from django.core.management import call_command
+
+    django.setup()
+    call_command("check", fail_level="ERROR", verbosity=0)
+    _require_migrated()
+    if _boolean(os.environ.get("CRM_COLLECTSTATIC", "true"), "CRM_COLLECTSTATIC"):
+        call_command("collectstatic", interactive=False, verbosity=0)
+
+
+def _require_migrated() -> None:
+    from django.db import connection
+    from django.db.migrations.executor import MigrationExecutor
+
+    executor = MigrationExecutor(connection)
+    plan = executor.migration_plan(executor.loader.graph.leaf_nodes())
+    if plan:
+        first = plan[0][0]
+        raise ConfigError(
+            f"the database is not migrated: {len(plan)} migrations not applied (first {first.app_label}."
+            f"{first.name}): run `manage.py migrate`"
+        )
+
+
+def gunicorn_command(environ, extra: list[str]) -> list[str]:
+    workers = _count(environ, "CRM_WEB_WORKERS", default_workers())
+    threads = _count(environ, "CRM_WEB_THREADS", 1)
+    bind = environ.get("CRM_WEB_BIND", "127.0.0.1:8000")
+    return [
+        os.path.join(os.path.dirname(sys.executable), "gunicorn"),
+        "crm.wsgi:application",
+        "--bind",
+        bind,
+        "--workers",
+        str(workers),
+        "--threads",
+        str(threads),
+        "--timeout",
+        str(_count(environ, "CRM_WEB_TIMEOUT", 60)),
+        "--graceful-timeout",
+        "30",
+        # Recycle workers now and then, so that a slow leak never grows without bound.
+        "--max-requests",
+        "2000",
+        "--max-requests-jitter",
+        "200",
+        "--access-logfile",
+        "-",
+        "--forwarded-allow-ips",
+        environ.get("CRM_WEB_FORWARDED_ALLOW_IPS", "127.0.0.1,::1"),
+        "--no-control-socket",
+        *extra,
+    ]
+
+
+def default_workers() -> int:
+    return min(2 * (os.cpu_count() or 1) + 1, MAX_DEFAULT_WORKERS)
+
+
+def _count(environ, name: str, default: int) -> int:
+    value = environ.get(name, "").strip()
+    if not value:
+        return default
+    if not value.isdigit() or int(value) < 1:
+        sys.exit(f"Configuration error: {name} must be a whole number of 1 or more, not {value!r}")
+    return int(value)
+
+
+def _boolean(value: str, name: str) -> bool:
+    if value.lower() in ("1", "true", "yes", "on"):
+        return True
+    if value.lower() in ("0", "false", "no", "off", ""):
+        return False
+    sys.exit(f"Configuration error: {name} must be true or false, not {value!r}")
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])

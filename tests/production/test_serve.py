@@ -1,0 +1,191 @@
+"""scripts/serve for real: gunicorn on a free port against the test database, static files by
+WhiteNoise, the TLS-proxy settings from the environment, a one-line refusal of an unmigrated database."""
+
+import http.client
+import json
+import os
+import re
+import subprocess
+import sys
+from http.cookies import SimpleCookie
+from pathlib import Path
+from urllib.parse import urlencode
+
+import pytest
+from django.contrib.auth.hashers import PBKDF2PasswordHasher
+from django.utils import timezone
+
+from crm import serve
+from pok.models import Pok
+from tests.conftest import PROJECT_ROOT, _test_database_url
+from tests.factories import make_pok, make_staff
+from tests.servers._local import HOST, free_port, log_tail, wait_for_port
+
+SERVE = PROJECT_ROOT / "scripts" / "serve"
+PUBLIC_ORIGIN = "https://crm.example.com"
+START_TIMEOUT = 120
+
+
+def production_environment(tmp_path: Path, **overrides) -> dict[str, str]:
+    """crm.settings (not the test settings) as an operator would set it, on the test database."""
+    env = {key: value for key, value in os.environ.items() if not key.startswith(("DJANGO_", "CRM_S3"))}
+    env.update(
+        DJANGO_SETTINGS_MODULE="crm.settings",
+        DATABASE_URL=_test_database_url(),
+        DEBUG="false",
+        ALLOWED_HOSTS="127.0.0.1,crm.example.com",
+        STATIC_ROOT=str(tmp_path / "static"),
+        MEDIA_ROOT=str(tmp_path / "media"),
+        CRM_WEB_WORKERS="2",
+    )
+    return {**env, **overrides}
+
+
+class Served:
+    def __init__(self, port: int, log: Path):
+        self.port, self.log = port, log
+
+    def request(self, method, path, body=None, headers=None):
+        connection = http.client.HTTPConnection(HOST, self.port, timeout=30)
+        try:
+            connection.request(method, path, body=body, headers=headers or {})
+            response = connection.getresponse()
+            return response.status, dict(response.getheaders()), response.read()
+        finally:
+            connection.close()
+
+
+@pytest.fixture
+def start_served(tmp_path):
+    processes = []
+
+    def start(**overrides) -> Served:
+        port = free_port()
+        log = tmp_path / f"serve-{port}.log"
+        env = production_environment(tmp_path, CRM_WEB_BIND=f"{HOST}:{port}", **overrides)
+        with log.open("wb") as output:
+            process = subprocess.Popen([str(SERVE)], env=env, stdout=output, stderr=subprocess.STDOUT)
+        processes.append(process)
+        try:
+            wait_for_port(port, START_TIMEOUT, is_alive=lambda: process.poll() is None)
+        except (RuntimeError, TimeoutError) as error:
+            pytest.fail(f"scripts/serve did not start: {error}\n{log_tail(log)}")
+        return Served(port, log)
+
+    yield start
+    for process in processes:
+        process.terminate()
+        try:
+            process.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+
+
+def test_serves_health_login_and_static_files(transactional_db, start_served):
+    pok = make_pok()
+    Pok.objects.filter(pk=pok.pk).update(last_success_at=timezone.now())
+    served = start_served()
+
+    status, headers, body = served.request("GET", "/healthz")
+    assert status == 200, body
+    [reported] = json.loads(body)["poks"]
+    assert reported["id"] == pok.pk and reported["ok"] and reported["last_successful_sync_age_seconds"] < START_TIMEOUT
+    assert headers["Content-Type"] == "application/json"
+
+    status, _headers, page = served.request("GET", "/login/")
+    assert status == 200
+    [css] = re.findall(r'href="(/static/crm\.[0-9a-f]{12}\.css)"', page.decode())  # hashed by collectstatic
+
+    status, headers, content = served.request("GET", css)
+    assert status == 200 and headers["Content-Type"].startswith("text/css")
+    assert "immutable" in headers["Cache-Control"]
+    assert b"--" in content or b"{" in content
+    status, headers, _zipped = served.request("GET", css, headers={"Accept-Encoding": "gzip"})
+    assert status == 200 and headers.get("Content-Encoding") == "gzip"
+    assert "gunicorn" in headers.get("Server", "")
+
+
+def test_login_behind_a_tls_proxy(transactional_db, start_served):
+    """What nginx does: TLS outside, plain HTTP to gunicorn with X-Forwarded-Proto and the public Host."""
+    anna = make_staff("anna")
+    # The production settings know no MD5 (the test hasher): a PBKDF2 hash, cheap to check.
+    anna.password = PBKDF2PasswordHasher().encode("pass-anna", "salt1234", iterations=1000)
+    anna.save()
+    served = start_served(
+        SECURE_PROXY_SSL_HEADER="X-Forwarded-Proto",
+        CSRF_TRUSTED_ORIGINS=PUBLIC_ORIGIN,
+        SECURE_SSL_REDIRECT="true",
+        SECURE_HSTS_SECONDS="31536000",
+        HTTPS="true",
+    )
+    proxied = {"Host": "crm.example.com", "X-Forwarded-Proto": "https"}
+
+    status, headers, _body = served.request("GET", "/login/", headers={"Host": "crm.example.com"})
+    assert status == 301 and headers["Location"] == f"{PUBLIC_ORIGIN}/login/", "plain HTTP goes to HTTPS"
+    assert served.request("GET", "/healthz")[0] == 200, "the load balancer's plain-HTTP probe is not redirected"
+
+    status, headers, body = served.request("GET", "/login/", headers=proxied)
+    assert status == 200
+    assert headers["Strict-Transport-Security"] == "max-age=31536000"
+    csrf_cookie = SimpleCookie(headers["Set-Cookie"])["csrftoken"]
+    assert csrf_cookie["secure"]
+    token = re.search(rb'name="csrfmiddlewaretoken" value="([^"]+)"', body).group(1).decode()
+    form = urlencode({"username": "anna", "password": "pass-anna", "csrfmiddlewaretoken": token})
+    status, headers, body = served.request(
+        "POST",
+        "/login/",
+        body=form,
+        headers={
+            **proxied,
+            "Content-Type": "application/x-www-form-urlencoded",
+            "Cookie": f"csrftoken={csrf_cookie.value}",
+            "Origin": PUBLIC_ORIGIN,
+            "Referer": f"{PUBLIC_ORIGIN}/login/",
+        },
+    )
+    assert status == 302, body[:300]
+    assert headers["Location"] == "/"
+    session = SimpleCookie(headers["Set-Cookie"])["sessionid"]
+    assert session.value and session["secure"] and session["httponly"]
+
+
+def run_serve(tmp_path, **overrides) -> subprocess.CompletedProcess:
+    env = production_environment(tmp_path, CRM_WEB_BIND=f"{HOST}:{free_port()}", **overrides)
+    return subprocess.run([str(SERVE)], env=env, capture_output=True, text=True, timeout=START_TIMEOUT)
+
+
+def test_an_unmigrated_database_is_refused_in_one_line(tmp_path):
+    result = run_serve(tmp_path, DATABASE_URL=f"sqlite:///{tmp_path / 'empty.sqlite3'}")
+    assert result.returncode != 0
+    assert result.stderr.strip().count("\n") == 0, result.stderr
+    assert "the database is not migrated" in result.stderr and "manage.py migrate" in result.stderr
+    assert "gunicorn" not in result.stdout
+
+
+@pytest.mark.parametrize(
+    ("variables", "named"),
+    [
+        ({"CRM_WEB_WORKERS": "many"}, "CRM_WEB_WORKERS"),
+        ({"SECURE_HSTS_SECONDS": "a year"}, "SECURE_HSTS_SECONDS"),
+        ({"SECURE_PROXY_SSL_HEADER": "X-Forwarded-Proto: https"}, "SECURE_PROXY_SSL_HEADER"),
+        ({"SECRET_KEY": ""}, "SECRET_KEY"),
+    ],
+)
+def test_wrong_settings_are_refused_in_one_line(tmp_path, variables, named):
+    result = run_serve(tmp_path, **variables)
+    assert result.returncode != 0
+    assert result.stderr.strip().count("\n") == 0, result.stderr
+    assert named in result.stderr
+
+
+def test_worker_count_from_the_environment():
+    command = serve.gunicorn_command({"CRM_WEB_WORKERS": "3", "CRM_WEB_THREADS": "4"}, ["--log-level", "debug"])
+    assert command[command.index("--workers") + 1] == "3"
+    assert command[command.index("--threads") + 1] == "4"
+    assert command[-2:] == ["--log-level", "debug"]
+    default = serve.gunicorn_command({}, [])
+    expected = min(2 * (os.cpu_count() or 1) + 1, serve.MAX_DEFAULT_WORKERS)
+    assert default[default.index("--workers") + 1] == str(expected)
+    assert default[default.index("--bind") + 1] == "127.0.0.1:8000"
+    assert Path(default[0]).parent == Path(sys.executable).parent
