@@ -49,18 +49,23 @@ def run(args) -> None:
     from django.core.management import call_command
 
     call_command("migrate", verbosity=0)
-    seeded = _earlier_seed()
-    if seeded:
-        print("Reusing the data of an earlier run in this database")
-        pok, user, thread = seeded
-    else:
-        _timed(f"Seeding the shop ({SHOP_CUSTOMERS:,} customers)", _seed_shop)
-        _timed(f"Adding {args.orders} orders to {CUSTOMER_EMAIL}", lambda: _add_orders(args.orders))
-        pok, user, thread = _timed(f"Creating {args.threads:,} threads", lambda: _seed_threads(args.threads))
-        _analyze()
+    pok, user, thread = seed(args.threads, args.orders)
     _describe(pok)
     results = measure(_pages(pok, thread), user, args.repeat)
     report(results, args.repeat)
+
+
+def seed(threads: int, orders: int):
+    """(pok, superuser, the 50-message thread): seeded now, or those of an earlier run in this database."""
+    seeded = _earlier_seed()
+    if seeded:
+        print("Reusing the data of an earlier run in this database")
+        return seeded
+    _timed(f"Seeding the shop ({SHOP_CUSTOMERS:,} customers)", _seed_shop)
+    _timed(f"Adding {orders} orders to {CUSTOMER_EMAIL}", lambda: _add_orders(orders))
+    seeded = _timed(f"Creating {threads:,} threads", lambda: _seed_threads(threads))
+    _analyze()
+    return seeded
 
 
 def _earlier_seed():

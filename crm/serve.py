@@ -12,6 +12,7 @@ import sys
 from crm.config import ConfigError
 
 MAX_DEFAULT_WORKERS = 8
+DEFAULT_THREADS = 4
 
 
 def main(argv: list[str]) -> None:
@@ -51,7 +52,8 @@ def _require_migrated() -> None:
 
 def gunicorn_command(environ, extra: list[str]) -> list[str]:
     workers = _count(environ, "CRM_WEB_WORKERS", default_workers())
-    threads = _count(environ, "CRM_WEB_THREADS", 1)
+    # Threads (gthread workers) keep a worker busy while one of its requests waits for the database.
+    threads = _count(environ, "CRM_WEB_THREADS", DEFAULT_THREADS)
     bind = environ.get("CRM_WEB_BIND", "127.0.0.1:8000")
     return [
         os.path.join(os.path.dirname(sys.executable), "gunicorn"),
