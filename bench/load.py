@@ -191,6 +191,8 @@ class Mailbox:
 def _mail_pok(dovecot, smtp) -> Mailbox:
     from pok.models import Pok
 
+    # POKs of an earlier run against the same --database-url read a Dovecot that is gone.
+    Pok.objects.filter(name="Mail").update(active=False)
     user, password = _mailbox_user(dovecot)
     pok = Pok.objects.create(
         name="Mail",

@@ -13,17 +13,21 @@ from urllib.parse import urlencode
 
 import pytest
 from django.contrib.auth.hashers import PBKDF2PasswordHasher
+from django.urls import reverse
 from django.utils import timezone
 
 from crm import serve
+from mailsync.storing import store_message
 from pok.models import Pok
 from tests.conftest import PROJECT_ROOT, _test_database_url
 from tests.factories import make_pok, make_staff
+from tests.mailsync.mails import mail
 from tests.servers._local import HOST, free_port, log_tail, wait_for_port
 
 SERVE = PROJECT_ROOT / "scripts" / "serve"
 PUBLIC_ORIGIN = "https://crm.example.com"
 START_TIMEOUT = 120
+PAYLOAD = bytes(range(256)) * 300
 
 
 def production_environment(tmp_path: Path, **overrides) -> dict[str, str]:
@@ -50,7 +54,7 @@ class Served:
         try:
             connection.request(method, path, body=body, headers=headers or {})
             response = connection.getresponse()
-            return response.status, dict(response.getheaders()), response.read()
+            return response.status, response.msg, response.read()
         finally:
             connection.close()
 
@@ -108,10 +112,7 @@ def test_serves_health_login_and_static_files(transactional_db, start_served):
 
 def test_login_behind_a_tls_proxy(transactional_db, start_served):
     """What nginx does: TLS outside, plain HTTP to gunicorn with X-Forwarded-Proto and the public Host."""
-    anna = make_staff("anna")
-    # The production settings know no MD5 (the test hasher): a PBKDF2 hash, cheap to check.
-    anna.password = PBKDF2PasswordHasher().encode("pass-anna", "salt1234", iterations=1000)
-    anna.save()
+    staff_member("anna")
     served = start_served(
         SECURE_PROXY_SSL_HEADER="X-Forwarded-Proto",
         CSRF_TRUSTED_ORIGINS=PUBLIC_ORIGIN,
@@ -125,29 +126,63 @@ def test_login_behind_a_tls_proxy(transactional_db, start_served):
     assert status == 301 and headers["Location"] == f"{PUBLIC_ORIGIN}/login/", "plain HTTP goes to HTTPS"
     assert served.request("GET", "/healthz")[0] == 200, "the load balancer's plain-HTTP probe is not redirected"
 
-    status, headers, body = served.request("GET", "/login/", headers=proxied)
+    status, headers, _body = served.request("GET", "/login/", headers=proxied)
     assert status == 200
     assert headers["Strict-Transport-Security"] == "max-age=31536000"
-    csrf_cookie = SimpleCookie(headers["Set-Cookie"])["csrftoken"]
-    assert csrf_cookie["secure"]
+    assert cookies(headers)["csrftoken"]["secure"]
+    session = log_in(served, "anna", {**proxied, "Origin": PUBLIC_ORIGIN, "Referer": f"{PUBLIC_ORIGIN}/login/"})
+    assert session["secure"] and session["httponly"]
+
+
+def test_attachments_come_from_the_bucket_through_the_server(transactional_db, s3_bucket, s3_server, start_served, pok):
+    _status, message = store_message(pok, mail(attachments=[("faktura.pdf", PAYLOAD, "application/pdf")]))
+    attachment = message.attachments.get()
+    assert attachment.file.name in s3_server.keys(s3_bucket)
+    staff_member("anna", pok)
+    served = start_served(**s3_server.environment(s3_bucket))
+    session = log_in(served, "anna", {})
+
+    url = reverse("threads:attachment", args=[message.thread.public_id, attachment.pk])
+    status, headers, body = served.request("GET", url, headers={"Cookie": f"sessionid={session.value}"})
+
+    assert status == 200 and body == PAYLOAD
+    assert headers["Content-Disposition"].startswith("attachment;")
+
+
+def staff_member(username: str, *poks):
+    user = make_staff(username, *poks)
+    # The production settings know no MD5 (the test hasher): a PBKDF2 hash, cheap to check.
+    user.password = PBKDF2PasswordHasher().encode(f"pass-{username}", "salt1234", iterations=1000)
+    user.save()
+    return user
+
+
+def cookies(headers) -> SimpleCookie:
+    jar = SimpleCookie()
+    for value in headers.get_all("Set-Cookie") or []:
+        jar.load(value)
+    return jar
+
+
+def log_in(served: Served, username: str, headers: dict):
+    """The session cookie (a Morsel) of `username`, logged in through the form as a browser does."""
+    status, answer, body = served.request("GET", "/login/", headers=headers)
+    assert status == 200
     token = re.search(rb'name="csrfmiddlewaretoken" value="([^"]+)"', body).group(1).decode()
-    form = urlencode({"username": "anna", "password": "pass-anna", "csrfmiddlewaretoken": token})
-    status, headers, body = served.request(
+    form = urlencode({"username": username, "password": f"pass-{username}", "csrfmiddlewaretoken": token})
+    status, answer, body = served.request(
         "POST",
         "/login/",
         body=form,
         headers={
-            **proxied,
+            **headers,
             "Content-Type": "application/x-www-form-urlencoded",
-            "Cookie": f"csrftoken={csrf_cookie.value}",
-            "Origin": PUBLIC_ORIGIN,
-            "Referer": f"{PUBLIC_ORIGIN}/login/",
+            "Cookie": f"csrftoken={cookies(answer)['csrftoken'].value}",
         },
     )
     assert status == 302, body[:300]
-    assert headers["Location"] == "/"
-    session = SimpleCookie(headers["Set-Cookie"])["sessionid"]
-    assert session.value and session["secure"] and session["httponly"]
+    assert answer["Location"] == "/"
+    return cookies(answer)["sessionid"]
 
 
 def run_serve(tmp_path, **overrides) -> subprocess.CompletedProcess:
