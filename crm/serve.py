@@ -6,6 +6,7 @@ Before any worker starts it stops with one line when the configuration is wrong,
 cannot be reached or is not migrated (what `manage.py migrate --check` tests).
 """
 
+import io
 import os
 import sys
 
@@ -19,8 +20,8 @@ def main(argv: list[str]) -> None:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "crm.settings")
     from crm.startup import run_or_explain
 
-    run_or_explain(prepare)
     command = gunicorn_command(os.environ, argv)
+    run_or_explain(prepare)
     print(f"Starting gunicorn on {command[command.index('--bind') + 1]}", flush=True)
     os.execv(command[0], command)
 
@@ -30,10 +31,27 @@ def prepare() -> None:
     from django.core.management import call_command
 
     django.setup()
-    call_command("check", fail_level="ERROR", verbosity=0)
+    _check()
     _require_migrated()
     if _boolean(os.environ.get("CRM_COLLECTSTATIC", "true"), "CRM_COLLECTSTATIC"):
-        call_command("collectstatic", interactive=False, verbosity=0)
+        from django.conf import settings
+
+        try:
+            call_command("collectstatic", interactive=False, verbosity=0)
+        except OSError as error:
+            raise ConfigError(f"STATIC_ROOT ({settings.STATIC_ROOT}) cannot be written: {error}") from None
+
+
+def _check() -> None:
+    """Django's system checks; their errors as one line."""
+    from django.core.management import call_command
+    from django.core.management.base import SystemCheckError
+
+    try:
+        call_command("check", fail_level="ERROR", stdout=io.StringIO())
+    except SystemCheckError as error:
+        found = [line.strip() for line in str(error).splitlines() if line.strip().startswith(("?:", "<"))]
+        raise ConfigError("the system check failed: " + "; ".join(found or [str(error).strip()])) from None
 
 
 def _require_migrated() -> None:

@@ -205,6 +205,8 @@ def test_an_unmigrated_database_is_refused_in_one_line(tmp_path):
         ({"SECURE_HSTS_SECONDS": "a year"}, "SECURE_HSTS_SECONDS"),
         ({"SECURE_PROXY_SSL_HEADER": "X-Forwarded-Proto: https"}, "SECURE_PROXY_SSL_HEADER"),
         ({"SECRET_KEY": ""}, "SECRET_KEY"),
+        ({"CSRF_TRUSTED_ORIGINS": "crm.example.com"}, "CSRF_TRUSTED_ORIGINS"),
+        ({"DATABASE_URL": f"postgres://crm@{HOST}:{free_port()}/crm"}, "DATABASE_URL"),
     ],
 )
 def test_wrong_settings_are_refused_in_one_line(tmp_path, variables, named):
