@@ -25,7 +25,6 @@ import sys
 import tempfile
 import threading
 import time
-import uuid
 from collections import defaultdict
 from dataclasses import dataclass, field
 from http.cookies import SimpleCookie
@@ -77,10 +76,10 @@ def run(args, work: Path) -> None:
 
     logging.getLogger("mail.log").setLevel(logging.WARNING)  # aiosmtpd's per-command chatter
     call_command("migrate", verbosity=0)
-    pok, _superuser, long_thread = seed(args.threads, orders=200)
+    pok, superuser, long_thread = seed(args.threads, orders=200)
     dovecot, smtp = start_dovecot(), start_smtp()
     try:
-        mailbox = _mail_pok(dovecot, smtp)
+        mailbox = _mail_pok(dovecot, smtp, superuser)
         _empty_mailbox(pok, dovecot)
         staff = _staff(args.staff, [pok, mailbox.pok])
         targets = _targets(pok, long_thread)
@@ -143,9 +142,10 @@ class Mailbox:
 
     pok: object
     dovecot: object
+    smtp: object
+    author: object
     user: str
     password: str
-    sent: int = 0
 
     def add_mail(self, count: int) -> None:
         from tests.mailsync.mails import mail
@@ -158,55 +158,40 @@ class Mailbox:
             self.dovecot.append(self.user, self.password, raw)
 
     def queue_replies(self, count: int) -> None:
-        """Replies as the thread services queue them (committed, due now), for send_outbox to send."""
-        from django.core.files.base import ContentFile
+        """Replies through the thread services while the SMTP server is down: each fails its first
+        send and is made due at once, for send_outbox to send."""
         from django.utils import timezone
 
-        from threads.composing import compose
-        from threads.models import Delivery, Direction, Message, Thread
+        from threads import services
+        from threads.models import Delivery, Message, Thread
 
-        for thread in Thread.objects.filter(pok=self.pok).order_by("?")[:count]:
-            text = "Dzień dobry, paczka wyszła dziś."
-            composed = compose(thread, text, thread.customer_email, [])
-            now = timezone.now()
-            message = Message(
-                thread=thread,
-                pok=self.pok,
-                direction=Direction.OUTGOING,
-                message_id=composed.message_id,
-                from_address=self.pok.from_address,
-                to=thread.customer_email,
-                date=now,
-                subject=composed.subject,
-                body_text=text,
-                reply_text=text,
-                size=len(composed.raw),
-                delivery=Delivery.QUEUED,
-                next_attempt_at=now,
-            )
-            message.raw.save(f"{uuid.uuid4().hex}.eml", ContentFile(composed.raw), save=False)
-            message.save()
+        self.smtp.stop()
+        try:
+            threads = Thread.objects.filter(pok=self.pok).order_by("?")[:count]
+            ids = [services.reply(thread, self.author, "Dzień dobry, paczka wyszła dziś.").pk for thread in threads]
+        finally:
+            self.smtp.start()
+        Message.objects.filter(pk__in=ids, delivery=Delivery.FAILED).update(next_attempt_at=timezone.now())
 
 
-def _mail_pok(dovecot, smtp) -> Mailbox:
+def _mail_pok(dovecot, smtp, author) -> Mailbox:
     from pok.models import Pok
+    from tests.factories import make_pok
 
     # POKs of an earlier run against the same --database-url read a Dovecot that is gone.
     Pok.objects.filter(name="Mail").update(active=False)
     user, password = _mailbox_user(dovecot)
-    pok = Pok.objects.create(
+    pok = make_pok(
         name="Mail",
         from_address=f"{user}@example.test",
         imap_host=dovecot.host,
         imap_port=dovecot.imap_port,
-        imap_security="none",
         imap_user=user,
         imap_password=password,
         smtp_host=smtp.host,
         smtp_port=smtp.port,
-        smtp_security="none",
     )
-    return Mailbox(pok, dovecot, user, password)
+    return Mailbox(pok, dovecot, smtp, author, user, password)
 
 
 def _empty_mailbox(pok, dovecot) -> None:
@@ -282,7 +267,7 @@ def _stop(process) -> None:
 class Outcome:
     times: dict = field(default_factory=lambda: defaultdict(list))  # page -> [ms]
     errors: dict = field(default_factory=lambda: defaultdict(list))  # page -> [what]
-    jobs: list = field(default_factory=list)  # (command, seconds, exit code)
+    jobs: list = field(default_factory=list)  # (command, seconds, exit code, its last line)
     seconds: float = 0.0
 
 
@@ -415,7 +400,8 @@ def _jobs_loop(mailbox: Mailbox, stop: threading.Event, outcome: Outcome, args) 
                     capture_output=True,
                     text=True,
                 )
-                outcome.jobs.append((command, time.monotonic() - started, result.returncode))
+                said = result.stdout.strip().splitlines()
+                outcome.jobs.append((command, time.monotonic() - started, result.returncode, said[-1] if said else ""))
                 if result.returncode != 0:
                     print(f"{command} failed: {result.stderr.strip()[-500:]}", file=sys.stderr)
             stop.wait(args.job_pause)
@@ -476,12 +462,13 @@ def _summary(server: str, outcome: Outcome) -> None:
     for error in sorted(set(errors))[:10]:
         print(f"  error: {error} (x{errors.count(error)})")
     by_job = defaultdict(list)
-    for command, seconds, code in outcome.jobs:
-        by_job[command].append((seconds, code))
+    for command, seconds, code, said in outcome.jobs:
+        by_job[command].append((seconds, code, said))
     for command, runs in by_job.items():
-        failed = sum(1 for _seconds, code in runs if code)
-        longest = max(seconds for seconds, _code in runs)
+        failed = sum(1 for _seconds, code, _said in runs if code)
+        longest = max(seconds for seconds, _code, _said in runs)
         print(f"  {command}: {len(runs)} runs beside the load, {failed} failed, longest {longest:.1f} s")
+        print(f"    last run said: {runs[-1][2]}")
 
 
 def _arguments():
