@@ -1,5 +1,6 @@
 """A throwaway S3 API server (moto's standalone server, its own process) on a free port."""
 
+import shutil
 import subprocess
 import sys
 import uuid
@@ -63,6 +64,7 @@ class S3Server:
             except subprocess.TimeoutExpired:
                 self.process.kill()
                 self.process.wait()
+        shutil.rmtree(self.directory, ignore_errors=True)
 
 
 def start_s3() -> S3Server:
