@@ -169,7 +169,10 @@ class Mailbox:
         self.smtp.stop()
         try:
             threads = Thread.objects.filter(pok=self.pok).order_by("?")[:count]
-            ids = [services.reply(thread, self.author, "Dzień dobry, paczka wyszła dziś.").pk for thread in threads]
+            ids = [
+                services.reply(thread, author=self.author, text="Dzień dobry, paczka wyszła dziś.").pk
+                for thread in threads
+            ]
         finally:
             self.smtp.start()
         Message.objects.filter(pk__in=ids, delivery=Delivery.FAILED).update(next_attempt_at=timezone.now())

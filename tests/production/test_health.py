@@ -27,7 +27,7 @@ def synced(pok, ago: timedelta) -> Pok:
 
 
 def outgoing(pok, delivery, queued_ago: timedelta, next_attempt=True) -> Message:
-    thread = services.create_thread(pok, "Odpowiedź", "klient@example.pl")
+    thread = services.create_thread(pok, subject="Odpowiedź", customer_email="klient@example.pl")
     message = Message.objects.create(
         thread=thread,
         pok=pok,

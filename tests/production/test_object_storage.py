@@ -74,7 +74,10 @@ def test_a_reply_with_an_attachment_is_sent_from_the_bucket(db, s3_bucket, s3_se
     sent_before = len(smtp_server.messages)
 
     reply = services.reply(
-        first.thread, clerk, "W załączniku faktura.", files=[OutgoingFile("faktura.pdf", PAYLOAD, "application/pdf")]
+        first.thread,
+        author=clerk,
+        text="W załączniku faktura.",
+        files=[OutgoingFile("faktura.pdf", PAYLOAD, "application/pdf")],
     )
 
     assert deliver(reply.pk)
