@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('pok', '0003_port_labels'),
+        ('pok', '0004_pok_oauth2'),
     ]
 
     operations = [
