@@ -1,4 +1,4 @@
 """Fixtures borrowed from the other test folders: a POK on a fresh Dovecot mailbox, the personal-data world."""
 
-from tests.threads.gdpr.conftest import world  # noqa: F401
 from tests.mailsync.conftest import imap_pok, server  # noqa: F401
+from tests.threads.gdpr.conftest import world  # noqa: F401

@@ -10,9 +10,9 @@ from django.urls import reverse
 
 from mailsync.storing import store_message
 from tests.factories import make_staff
+from tests.mailsync.mails import mail
 from tests.threads.gdpr.conftest import JAN, PDF_BYTES
 from tests.threads.gdpr.test_erase import erase_through_http
-from tests.mailsync.mails import mail
 from threads import services
 from threads.composing import OutgoingFile
 from threads.models import Attachment, Message
