@@ -88,12 +88,22 @@ def change(server, database: str, percent: int) -> None:
     )
 
 
+# Runs the manage.py of the working directory with only that tree's code: the virtualenv's
+# editable install would otherwise fill in modules the previous revision does not have.
+ISOLATED_MANAGE = (
+    "import runpy, sys; "
+    "sys.meta_path[:] = [f for f in sys.meta_path if 'editable' not in getattr(f, '__name__', repr(f)).lower()]; "
+    "sys.argv = ['manage.py', *sys.argv[1:]]; sys.path.insert(0, '.'); "
+    "runpy.run_path('manage.py', run_name='__main__')"
+)
+
+
 def manage(tree: Path, env: dict, *args: str) -> tuple[float, float, str]:
     """Run manage.py of `tree` in a process of its own: wall seconds, its CPU seconds, its output."""
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     started = time.monotonic()
     done = subprocess.run(
-        [sys.executable, "manage.py", *args], cwd=tree, env=env, capture_output=True, text=True, check=False
+        [sys.executable, "-c", ISOLATED_MANAGE, *args], cwd=tree, env=env, capture_output=True, text=True, check=False
     )
     seconds = time.monotonic() - started
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
