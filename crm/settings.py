@@ -120,6 +120,8 @@ CRM_HEALTH_MAX_OUTBOX_AGE = config.integer(env, "CRM_HEALTH_MAX_OUTBOX_AGE", def
 CRM_MAX_ATTACHMENT_BYTES = env.int("CRM_MAX_ATTACHMENT_BYTES", default=10 * 1024 * 1024)
 CRM_IMAP_TIMEOUT = env.int("CRM_IMAP_TIMEOUT", default=30)
 CRM_SMTP_TIMEOUT = env.int("CRM_SMTP_TIMEOUT", default=30)
+# Acknowledgements of new requests: one per sender in this many hours at most (loop guard).
+CRM_ACK_QUIET_HOURS = env.int("CRM_ACK_QUIET_HOURS", default=24)
 
 # OAuth2 sign-in of mailboxes (docs/oauth2.md); a POK's own client ID and secret take precedence.
 CRM_OAUTH_GOOGLE_CLIENT_ID = env.str("CRM_OAUTH_GOOGLE_CLIENT_ID", default="")

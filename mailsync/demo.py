@@ -16,7 +16,7 @@ from django.utils import timezone
 from mailsync.storing import store_message
 from pok.models import Pok, PokStaff
 from threads import services
-from threads.models import Delivery, Direction, Message, Status
+from threads.models import Delivery, Message, Status
 
 DEMO_PASSWORD = "demo-crm-2026"
 STAFF = [("anna", "Anna", "Nowak"), ("john", "John", "Smith")]
@@ -96,6 +96,16 @@ CONVERSATIONS = [
         None,
         Status.ARCHIVED,
     ),
+    (
+        0,
+        "Loteria",
+        "wygrana@lotto-nagrody.example",
+        "Wygrałeś iPhone!",
+        "Kliknij link, aby odebrać nagrodę.",
+        None,
+        None,
+        Status.SPAM,
+    ),
 ]
 PHOTO = bytes.fromhex(
     "89504e470d0a1a0a0000000d49484452000000010000000108060000001f15c4890000000d49444154789c6360f8cfc0f01f0005"
@@ -111,8 +121,6 @@ def seed_helpdesk() -> dict:
         poks = [_pok(users, *spec) for spec in POKS]
         for number, conversation in enumerate(CONVERSATIONS):
             _conversation(poks, users, number, *conversation)
-        # The demo servers do not exist: replies count as sent, nothing goes out.
-        Message.objects.filter(direction=Direction.OUTGOING).update(delivery=Delivery.SENT, sent_at=timezone.now())
     return {"poks": len(poks), "threads": len(CONVERSATIONS)}
 
 
@@ -162,6 +170,9 @@ def _conversation(poks, users, number, pok_index, name, email, subject, first, r
     if reply:
         sent = services.reply(thread, author=staff, text=reply, then_status=Status.WAITING)
         _backdate(sent, start + timedelta(hours=2))
+        # The demo servers do not exist: the reply counts as delivered, nothing goes out.
+        Message.objects.filter(pk=sent.pk).update(delivery=Delivery.SENT, sent_at=start + timedelta(hours=2))
+        services.settle_delivery(Message.objects.get(pk=sent.pk))
     if follow_up:
         raw = _customer_mail(pok, name, email, f"Re: [{thread.token}] {subject}", follow_up, start + timedelta(hours=5))
         store_message(pok, raw)

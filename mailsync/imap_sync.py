@@ -29,6 +29,7 @@ from mailsync import storing
 from mailsync.mime import parse_headers
 from mailsync.storing import ServerPlace
 from pok.connections import ConnectionFailed, close_quietly, open_imap
+from pok.failures import classify
 from pok.models import Pok
 from threads.models import Message
 
@@ -54,6 +55,7 @@ class SyncReport:
     deleted: int = 0
     seconds: float = 0.0
     error: str = ""
+    error_kind: str = ""  # a pok.failures.Failure
     skipped: bool = False
     notes: list[str] = field(default_factory=list)
 
@@ -92,12 +94,13 @@ def _sync_holding(lock, pok: Pok, report: SyncReport, progress) -> None:
     try:
         client = open_imap(pok)
     except ConnectionFailed as error:
-        report.error = str(error)
+        report.error, report.error_kind = str(error), error.kind
         return
     try:
         _sync_folder(client, lock, pok, report, progress)
     except (IMAPClientError, OSError, ssl.SSLError) as error:
         report.error = f"IMAP {pok.imap_host}: {first_line(error)}"
+        report.error_kind = classify(error)
     finally:
         close_quietly(client)
 
@@ -264,6 +267,8 @@ def _record_outcome(pok: Pok, report: SyncReport) -> None:
 def _write_outcome(pok: Pok, report: SyncReport) -> None:
     now = timezone.now()
     if report.error:
-        Pok.objects.filter(pk=pok.pk).update(last_sync_at=now, last_error=report.error, last_error_at=now)
+        Pok.objects.filter(pk=pok.pk).update(
+            last_sync_at=now, last_error=report.error, last_error_kind=report.error_kind, last_error_at=now
+        )
     else:
-        Pok.objects.filter(pk=pok.pk).update(last_sync_at=now, last_success_at=now, last_error="")
+        Pok.objects.filter(pk=pok.pk).update(last_sync_at=now, last_success_at=now, last_error="", last_error_kind="")

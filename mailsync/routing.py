@@ -10,6 +10,11 @@
    reopened by a new topic, and a new thread starts.
 3. Otherwise a new thread.
 
+Mail from a sender the POK blocked, or that the receiving server calls spam, starts its own thread
+in the Spam view (mailsync.storing). A delivery report (bounce) goes to the thread of the outgoing
+message it returns, found by that message's Message-ID, or by a thread token in the subjects with
+the reply sent to the failed address.
+
 A token match from an address that never took part in the thread still
 joins, but is marked "unknown sender" (tokens are guessable and leak in
 forwards).
@@ -19,7 +24,8 @@ from dataclasses import dataclass
 
 from django.db.models import Q
 
-from threads.models import Message, Status, Thread
+from threads.addresses import sender_patterns
+from threads.models import BlockedSender, Delivery, Direction, Message, Status, Thread
 from threads.public_ids import bare_subject, tokens_in
 
 
@@ -71,3 +77,31 @@ def took_part(thread: Thread, address: str) -> bool:
     return thread.messages.filter(
         Q(from_address__iexact=address) | Q(to__icontains=address) | Q(cc__icontains=address)
     ).exists()
+
+
+def bounced_original(pok, bounce) -> Message | None:
+    """The outgoing message of this POK that a bounce (mailsync.bounces.Bounce) returns, if we sent it."""
+    ours = Message.objects.filter(pok=pok, direction=Direction.OUTGOING, delivery=Delivery.SENT).select_related(
+        "thread"
+    )
+    if bounce.message_ids:
+        found = ours.filter(message_id__in=bounce.message_ids[:20]).first()
+        if found is not None:
+            return found
+    if not bounce.tokens:
+        return None
+    candidates = ours.filter(thread__public_id__in=bounce.tokens[:20]).order_by("-sent_at", "-id")
+    if bounce.recipient:
+        to_them = candidates.filter(to__icontains=bounce.recipient).first()
+        if to_them is not None:
+            return to_them
+    return candidates.first()
+
+
+def blocked_because(pok, address: str) -> str:
+    """Why the POK blocks mail from `address` (the matching address or domain), or ""."""
+    if "@" not in (address or ""):
+        return ""
+    blocks = BlockedSender.objects.filter(pok=pok, pattern__in=sender_patterns(address))
+    pattern = blocks.values_list("pattern", flat=True).first()
+    return f"blocked: {pattern}" if pattern else ""

@@ -13,8 +13,11 @@ from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from mailsync.acknowledging import may_acknowledge
+from mailsync.bounces import Bounce, bounce_kind, read_bounce
 from mailsync.mime import ParsedMessage, identity, parse_headers, parse_message
-from mailsync.routing import route
+from mailsync.routing import Route, blocked_because, bounced_original, route
+from mailsync.spam import verdict
 from pok.models import Pok
 from threads import services
 from threads.models import Attachment, Direction, Message
@@ -63,9 +66,33 @@ def _store(pok, parsed: ParsedMessage, message_identity, raw, kept_at, size, abs
     return NEW, message
 
 
-def _save(pok, parsed: ParsedMessage, message_identity, raw, kept_at: ServerPlace | None, size) -> Message:
+@dataclass
+class _Placing:
+    """Where a message goes, and what it says about mail we sent (a bounce) or about itself (spam)."""
+
+    route: Route
+    bounce: Bounce | None = None
+    bounced: Message | None = None  # our reply the bounce returns
+    spam: str = ""
+    auth_warning: str = ""
+
+
+def _place(pok, parsed: ParsedMessage, raw: bytes) -> _Placing:
+    bounce = read_bounce(raw) if parsed.is_bounce else None
+    bounced = bounced_original(pok, bounce) if bounce else None
+    if bounced:
+        return _Placing(Route(bounced.thread), bounce, bounced)
+    server = verdict(raw)
+    spam = blocked_because(pok, parsed.from_address) or server.spam
+    if spam:  # never joins (nor reopens) a thread: it starts its own, in the Spam view
+        return _Placing(Route(None), spam=spam, auth_warning=server.auth_hint)
     references = [parsed.in_reply_to, *reversed(parsed.references)]
-    where = route(pok, parsed.subject, parsed.from_address, references)
+    return _Placing(route(pok, parsed.subject, parsed.from_address, references), auth_warning=server.auth_hint)
+
+
+def _save(pok, parsed: ParsedMessage, message_identity, raw, kept_at: ServerPlace | None, size) -> Message:
+    placing = _place(pok, parsed, raw)
+    where = placing.route
     message = Message(
         pok=pok,
         direction=Direction.INCOMING,
@@ -85,6 +112,9 @@ def _save(pok, parsed: ParsedMessage, message_identity, raw, kept_at: ServerPlac
         parse_problem=bool(parsed.problems),
         problem_reason="; ".join(parsed.problems),
         is_auto_reply=parsed.is_auto_reply,
+        is_bounce=parsed.is_bounce,
+        spam_reason=placing.spam[:255],
+        auth_warning=placing.auth_warning,
         unknown_sender=where.unknown_sender,
         too_large=kept_at is not None,
         imap_uid=kept_at.uid if kept_at else None,
@@ -96,6 +126,13 @@ def _save(pok, parsed: ParsedMessage, message_identity, raw, kept_at: ServerPlac
     Attachment.objects.bulk_create([_attachment(message, part) for part in parsed.attachments])
     if where.thread is not None:
         services.customer_wrote(where.thread, message=message)
+    if where.thread is None and not placing.spam and pok.acknowledge_new and may_acknowledge(parsed, raw):
+        services.acknowledge(message.thread, first_mail=message)
+    if placing.bounced:
+        bounce = placing.bounce
+        services.record_bounce(
+            placing.bounced, recipient=bounce.recipient, reason=bounce.reason, kind=bounce_kind(bounce)
+        )
     return message
 
 

@@ -45,7 +45,7 @@ class PokAdmin(admin.ModelAdmin):
     search_fields = ["name", "imap_user", "smtp_user", "from_address"]
     inlines = [PokStaffInline]
     actions = ["test_connection"]
-    readonly_fields = ["last_sync_at", "last_error", "last_error_at", "oauth_connection"]
+    readonly_fields = ["last_sync_at", "last_error_kind", "last_error", "last_error_at", "oauth_connection"]
     fieldsets = [
         (None, {"fields": ["active", "name", "language"]}),
         (
@@ -77,6 +77,8 @@ class PokAdmin(admin.ModelAdmin):
                     "smtp_password",
                     "from_address",
                     "from_name",
+                    "reply_to_all",
+                    "acknowledge_new",
                 ]
             },
         ),
@@ -100,7 +102,7 @@ class PokAdmin(admin.ModelAdmin):
                 ),
             },
         ),
-        (_("Inbox processing"), {"fields": ["last_sync_at", "last_error", "last_error_at"]}),
+        (_("Inbox processing"), {"fields": ["last_sync_at", "last_error_kind", "last_error", "last_error_at"]}),
     ]
 
     @admin.display(description=_("sign-in"))
@@ -210,7 +212,10 @@ class PokAdmin(admin.ModelAdmin):
     def sync_error(self, pok):
         if not pok.last_error:
             return ""
-        return format_html('<span title="{}">⚠ {}</span>', pok.last_error, pok.last_error_at or "")
+        human = pok.get_last_error_kind_display() or pok.last_error
+        return format_html(
+            '<span title="{}">⚠ {}</span> <small>{}</small>', pok.last_error, human, pok.last_error_at or ""
+        )
 
     @admin.display(description=_("actions"))
     def actions_column(self, pok):

@@ -14,12 +14,17 @@ from django.utils.translation import gettext as _
 from imapclient.exceptions import IMAPClientError, LoginError
 
 from crm.errors import first_line
+from pok.failures import Failure, classify
 from pok.models import AuthMethod, Pok, Security
 from pok.oauth import OAuthUnavailable, access_token, forget_access_token
 
 
 class ConnectionFailed(Exception):
-    """A POK's server could not be reached or refused the login; str() is one line."""
+    """A POK's server could not be reached or refused the login; str() is one line, `kind` its Failure."""
+
+    def __init__(self, text: str, kind: Failure = Failure.OTHER):
+        super().__init__(text)
+        self.kind = kind
 
 
 def tls_context(verify: bool) -> ssl.SSLContext:
@@ -85,9 +90,11 @@ def open_imap(pok: Pok) -> imapclient.IMAPClient:
     except LoginError:
         if token is not None:
             raise _token_refused(pok, where) from None
-        raise ConnectionFailed(f"{where}: " + _("login refused (check the IMAP user and password)")) from None
+        raise ConnectionFailed(
+            f"{where}: " + _("login refused (check the IMAP user and password)"), Failure.LOGIN
+        ) from None
     except (OSError, IMAPClientError, ssl.SSLError) as error:
-        raise ConnectionFailed(f"{where}: {_describe(error)}") from None
+        raise ConnectionFailed(f"{where}: {_describe(error)}", classify(error)) from None
     return client
 
 
@@ -116,9 +123,11 @@ def open_smtp(pok: Pok) -> smtplib.SMTP:
     except smtplib.SMTPAuthenticationError:
         if token is not None:
             raise _token_refused(pok, where) from None
-        raise ConnectionFailed(f"{where}: " + _("login refused (check the SMTP user and password)")) from None
+        raise ConnectionFailed(
+            f"{where}: " + _("login refused (check the SMTP user and password)"), Failure.LOGIN
+        ) from None
     except (OSError, smtplib.SMTPException, ssl.SSLError) as error:
-        raise ConnectionFailed(f"{where}: {_describe(error)}") from None
+        raise ConnectionFailed(f"{where}: {_describe(error)}", classify(error)) from None
     return client
 
 
@@ -169,7 +178,7 @@ def check_connections(pok: Pok) -> tuple[bool, str]:
         try:
             session = opener(pok)
         except ConnectionFailed as error:
-            results.append(f"{error}")
+            results.append(f"{error.kind.label} ({error})")
             all_ok = False
             continue
         close_quietly(session)

@@ -5,6 +5,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from crm.crypto import EncryptedSecretField
+from pok.failures import Failure
 
 
 class Security(models.TextChoices):
@@ -68,6 +69,19 @@ class Pok(models.Model):
     smtp_password = EncryptedSecretField(_("SMTP password"), blank=True, default="")
     from_address = models.EmailField(_("from address"), blank=True)
     from_name = models.CharField(_("from name"), max_length=255, blank=True)
+    acknowledge_new = models.BooleanField(
+        _("acknowledge new requests"),
+        default=False,
+        help_text=_(
+            "Answer a customer's first message with an automatic acknowledgement naming the thread "
+            "(never to automatic mail, bounces, mailing lists or no-reply addresses)."
+        ),
+    )
+    reply_to_all = models.BooleanField(
+        _("reply to all by default"),
+        default=True,
+        help_text=_("The reply form starts with the Cc of the customer's last message (our own addresses left out)."),
+    )
 
     staff = models.ManyToManyField(
         settings.AUTH_USER_MODEL, through="PokStaff", related_name="poks", blank=True, verbose_name=_("staff")
@@ -81,6 +95,9 @@ class Pok(models.Model):
     last_success_at = models.DateTimeField(_("last successful sync"), null=True, blank=True, editable=False)
     last_error = models.TextField(_("last error"), blank=True, editable=False)
     last_error_at = models.DateTimeField(_("last error at"), null=True, blank=True, editable=False)
+    last_error_kind = models.CharField(
+        _("last error, in short"), max_length=20, choices=Failure.choices, blank=True, editable=False
+    )
 
     # OAuth2 sign-in (docs/oauth2.md): one connection per POK, used by IMAP and/or SMTP.
     imap_auth = models.CharField(

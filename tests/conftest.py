@@ -50,6 +50,16 @@ def smtp_server(dovecot):
     server.stop()
 
 
+@pytest.fixture
+def smtp_up(smtp_server):
+    """The SMTP server listening, and listening again after the test (which may stop it or make it
+    refuse recipients)."""
+    smtp_server.start()
+    yield smtp_server
+    smtp_server.refuse.clear()
+    smtp_server.start()
+
+
 @pytest.fixture(scope="session")
 def smtp_auth_server():
     """SMTP that requires AUTH PLAIN/LOGIN with the credentials in `.auth`."""

@@ -7,7 +7,7 @@ from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
 from django.utils import translation
 
-from threads.models import Thread
+from threads.models import PokSignature, StaffSignature, Thread
 from threads.public_ids import bare_subject
 
 MARKERS = {"pl": "Wpisz odpowiedź powyżej tej linii", "en": "Type your reply above this line"}
@@ -35,8 +35,25 @@ def thread_subject(thread: Thread, subject: str = "") -> str:
     return f"[{thread.token}] {bare_subject(subject or thread.subject)}".strip()
 
 
-def compose(thread: Thread, text: str, recipient: str, files: list[OutgoingFile], reply_to=None) -> Composed:
-    """Build the mail; `reply_to` is the customer's message it answers (None for a new thread)."""
+@dataclass
+class Signatures:
+    staff: str = ""  # the author's own lines
+    pok: str = ""  # the service point's, in its language; empty: its from name
+
+
+def signatures_for(pok, author) -> Signatures:
+    """The signatures a reply by `author` from `pok` ends with (issue 16.6)."""
+    staff = StaffSignature.objects.filter(user=author).values_list("text", flat=True).first() if author else ""
+    shop = PokSignature.objects.filter(pok=pok, language=pok.language).values_list("text", flat=True).first()
+    return Signatures((staff or "").strip(), (shop or "").strip())
+
+
+def compose(
+    thread: Thread, text: str, recipient: str, files: list[OutgoingFile], reply_to=None, cc=(), signatures=None
+) -> Composed:
+    """Build the mail; `reply_to` is the customer's message it answers (None for a new thread).
+
+    Bcc is not composed: it is no header, only the envelope (outbox.envelope_recipients)."""
     pok = thread.pok
     domain = pok.from_address.rpartition("@")[2] or "localhost"
     message_id = make_msgid(domain=domain)[1:-1]
@@ -47,6 +64,7 @@ def compose(thread: Thread, text: str, recipient: str, files: list[OutgoingFile]
         "thread": thread,
         "pok": pok,
         "quoted": reply_to,
+        "signatures": signatures or Signatures(),
     }
     with translation.override(pok.language):
         body = render_to_string("threads/mail/reply.txt", context)
@@ -61,6 +79,7 @@ def compose(thread: Thread, text: str, recipient: str, files: list[OutgoingFile]
         body=body,
         from_email=_from_header(pok),
         to=[recipient],
+        cc=list(cc),
         headers=headers,
     )
     mail.attach_alternative(html, "text/html")

@@ -34,6 +34,7 @@ class ThreadQuery:
     owner: str = ""  # a user id, "none" for unassigned, "" for anyone
     date_from: date | None = None
     date_to: date | None = None
+    undelivered: bool = False  # only threads with a reply not delivered
 
     def is_empty(self) -> bool:
         return not any(vars(self).values())
@@ -59,6 +60,8 @@ def filter_threads(threads: QuerySet, query: ThreadQuery) -> QuerySet:
         threads = threads.filter(last_message_at__gte=_start_of(query.date_from))
     if query.date_to:
         threads = threads.filter(last_message_at__lt=_start_of(query.date_to + timedelta(days=1)))
+    if query.undelivered:
+        threads = threads.filter(Q(has_failed_delivery=True) | Q(has_pending_delivery=True))
     if query.text:
         threads = _full_text(threads, query.text)
     return threads

@@ -2,9 +2,10 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from pok.permissions import pok_staff
+from threads.addresses import BadAddress, checked
 from threads.composing import OutgoingFile
 from threads.filtering import ThreadQuery
-from threads.models import Status
+from threads.models import CHOSEN_STATUSES, Status
 
 
 class DateInput(forms.DateInput):
@@ -35,10 +36,29 @@ class MultipleFileField(forms.FileField):
         return OutgoingFile(upload.name, upload.read(), upload.content_type or "application/octet-stream")
 
 
+class AddressesField(forms.CharField):
+    """Comma-separated e-mail addresses; cleans to a list, each checked."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("required", False)
+        kwargs.setdefault("max_length", 5000)
+        kwargs.setdefault("widget", forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}))
+        super().__init__(**kwargs)
+
+    def clean(self, value):
+        try:
+            return checked(super().clean(value), str(self.label))
+        except BadAddress as error:
+            raise forms.ValidationError(str(error)) from None
+
+
 class ReplyForm(forms.Form):
     # The buttons of spec 9.2.5; the text is checked per action (a note may be only a file).
     ARCHIVE, WAIT, NOTE = "archive", "wait", "note"
 
+    to = AddressesField(label=_("To"), help_text=_("Empty: the thread's customer."))
+    cc = AddressesField(label=_("Cc"))
+    bcc = AddressesField(label=_("Bcc"))
     text = forms.CharField(label=_("Message"), widget=forms.Textarea(attrs={"rows": 8}), required=False)
     files = MultipleFileField(label=_("Attachments"))
     action = forms.ChoiceField(choices=[(ARCHIVE, ARCHIVE), (WAIT, WAIT), (NOTE, NOTE)], widget=forms.HiddenInput)
@@ -47,6 +67,8 @@ class ReplyForm(forms.Form):
         data = super().clean()
         if not data.get("text", "").strip() and not (data.get("action") == self.NOTE and data.get("files")):
             self.add_error("text", _("Write a message first."))
+        if len(data.get("to") or []) > 1:
+            self.add_error("to", _("To: exactly one e-mail address, please."))
         return data
 
     @property
@@ -58,6 +80,8 @@ class NewThreadForm(forms.Form):
     ARCHIVE, WAIT = "archive", "wait"
 
     recipient = forms.EmailField(label=_("Recipient"), max_length=255)
+    cc = AddressesField(label=_("Cc"))
+    bcc = AddressesField(label=_("Bcc"))
     subject = forms.CharField(label=_("Subject"), max_length=400)
     text = forms.CharField(label=_("Message"), widget=forms.Textarea(attrs={"rows": 10}))
     files = MultipleFileField(label=_("Attachments"))
@@ -69,7 +93,7 @@ class NewThreadForm(forms.Form):
 
 
 class StatusForm(forms.Form):
-    status = forms.ChoiceField(label=_("Status"), choices=Status.choices)
+    status = forms.ChoiceField(label=_("Status"), choices=CHOSEN_STATUSES)
 
 
 def staff_label(user) -> str:
@@ -106,6 +130,7 @@ class ThreadFilterForm(forms.Form):
     owner = forms.ChoiceField(label=_("Owner"), required=False)
     date_from = forms.DateField(label=_("Last message from"), required=False, widget=DateInput)
     date_to = forms.DateField(label=_("Last message to"), required=False, widget=DateInput)
+    undelivered = forms.BooleanField(label=_("Only with an undelivered reply"), required=False)
 
     MORE = ("subject", "sender", "order", "date_from", "date_to")
 
@@ -133,3 +158,13 @@ class ThreadFilterForm(forms.Form):
     def more_used(self) -> bool:
         """Whether a field folded under "More filters" is in use (the fold then starts open)."""
         return any(self.data.get(name) for name in self.MORE)
+
+
+class SignatureForm(forms.Form):
+    text = forms.CharField(
+        label=_("Your signature"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("Added under your replies, above the service point's signature. Empty: none."),
+    )

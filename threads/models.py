@@ -2,6 +2,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from pok.failures import Failure
 from pok.models import Language, Pok
 from threads.public_ids import FreshIds
 
@@ -12,6 +13,12 @@ class Status(models.TextChoices):
     NEW = "new", _("new")
     WAITING = "waiting", _("waiting")
     ARCHIVED = "archived", _("archived")
+    # Blocked senders and mail the server calls spam: the POK's Spam view, never the INBOX (issue 16.8).
+    SPAM = "spam", _("spam")
+
+
+# What a person may choose in the status form; spam has its own buttons ("Spam", "Not spam").
+CHOSEN_STATUSES = [(s.value, s.label) for s in (Status.NEW, Status.WAITING, Status.ARCHIVED)]
 
 
 INBOX = models.Q(status__in=[Status.NEW, Status.WAITING])
@@ -40,6 +47,8 @@ class Thread(models.Model):
     # Kept on the thread so that lists can mark them without extra queries.
     has_problem = models.BooleanField(_("has a message with problems"), default=False)
     has_failed_delivery = models.BooleanField(_("has a reply that failed to send"), default=False)
+    # A reply is queued, being sent or waiting for its next automatic try: the thread is marked "sending".
+    has_pending_delivery = models.BooleanField(_("has a reply not sent yet"), default=False)
 
     class Meta:
         verbose_name = _("thread")
@@ -65,6 +74,11 @@ class Thread(models.Model):
             ),
             models.Index(fields=["customer_email", "last_message_at"], name="thread_email_last"),
             models.Index(fields=["owner", "status"], name="thread_owner_status"),
+            models.Index(
+                fields=["pok", "last_message_at"],
+                name="thread_undelivered",
+                condition=models.Q(has_failed_delivery=True) | models.Q(has_pending_delivery=True),
+            ),
         ]
 
     def __str__(self):
@@ -81,6 +95,10 @@ class Thread(models.Model):
     def token(self) -> str:
         return f"#{self.public_id}"
 
+    @property
+    def undelivered(self) -> bool:
+        return self.has_failed_delivery or self.has_pending_delivery
+
 
 class Direction(models.TextChoices):
     INCOMING = "in", _("incoming")
@@ -93,6 +111,14 @@ class Delivery(models.TextChoices):
     SENDING = "sending", _("sending")
     SENT = "sent", _("sent")
     FAILED = "failed", _("failed")
+    # A person gave up a failed reply: it is not sent, and no longer holds the thread in the INBOX.
+    CANCELLED = "cancelled", _("given up")
+
+
+# Not delivered and not given up: such a reply keeps its thread new (see README "Sending").
+UNDELIVERED = (Delivery.QUEUED, Delivery.SENDING, Delivery.FAILED)
+# A reply staff wrote and the customer has not got: what keeps a thread new (acknowledgements do not).
+UNDELIVERED_REPLY = models.Q(direction=Direction.OUTGOING, delivery__in=UNDELIVERED, is_acknowledgement=False)
 
 
 class Message(models.Model):
@@ -107,6 +133,8 @@ class Message(models.Model):
     from_address = models.CharField(max_length=255, blank=True)
     to = models.TextField(blank=True)
     cc = models.TextField(blank=True)
+    # Outgoing only: in the SMTP envelope, never in a header.
+    bcc = models.TextField(blank=True)
     date = models.DateTimeField(_("date"))
     subject = models.CharField(max_length=500, blank=True)
     body_text = models.TextField(blank=True)
@@ -118,6 +146,16 @@ class Message(models.Model):
     parse_problem = models.BooleanField(default=False)
     problem_reason = models.TextField(blank=True)
     is_auto_reply = models.BooleanField(default=False)
+    is_bounce = models.BooleanField(_("delivery report"), default=False)
+    spam_reason = models.CharField(_("why spam"), max_length=255, blank=True)  # incoming: blocked, or the verdict
+    # Incoming: SPF / DKIM / DMARC failures reported by the server, a hint only.
+    auth_warning = models.CharField(
+        _("authentication warning"), max_length=200, blank=True
+    )  # incoming: a report that mail bounced
+    # Outgoing: a delivery report came back for it (the SMTP server had taken it: delivery stays "sent").
+    bounced_at = models.DateTimeField(_("bounced"), null=True, blank=True)
+    bounce_recipient = models.CharField(_("bounced recipient"), max_length=255, blank=True)
+    bounce_reason = models.TextField(_("bounce reason"), blank=True)
     unknown_sender = models.BooleanField(default=False)
     too_large = models.BooleanField(default=False)
     # Where a message that stays on the server (too large) lives, so that it is never deleted.
@@ -129,6 +167,11 @@ class Message(models.Model):
     delivery = models.CharField(max_length=10, choices=Delivery.choices, blank=True)
     attempts = models.PositiveIntegerField(default=0)
     last_error = models.TextField(blank=True)
+    failure = models.CharField(_("failure"), max_length=20, choices=Failure.choices, blank=True)
+    # The status its author chose for the thread ("Reply and archive / wait"), applied once it is delivered.
+    then_status = models.CharField(max_length=10, choices=Status.choices, blank=True)
+    # Outgoing: the automatic acknowledgement of a new request (it never holds the thread in the INBOX).
+    is_acknowledgement = models.BooleanField(_("acknowledgement"), default=False)
     next_attempt_at = models.DateTimeField(null=True, blank=True)
     sent_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -148,6 +191,14 @@ class Message(models.Model):
     def __str__(self):
         return f"{self.get_direction_display()} {self.message_id or self.pk}"
 
+    @property
+    def spam_label(self) -> str:
+        """Why this message is in Spam, for staff."""
+        kind, _colon, detail = self.spam_reason.partition(": ")
+        if kind == "blocked":
+            return _("Blocked sender: %(pattern)s") % {"pattern": detail}
+        return _("The mail server marked it as spam (%(header)s)") % {"header": self.spam_reason}
+
 
 class Attachment(models.Model):
     message = models.ForeignKey(Message, on_delete=models.CASCADE, related_name="attachments")
@@ -166,6 +217,8 @@ class EventKind(models.TextChoices):
     CREATED = "created", _("created")
     STATUS = "status", _("status changed")
     ASSIGNED = "assigned", _("assigned")
+    # A reply failed for good, was given up or bounced: old_value the Failure, new_value the Delivery.
+    DELIVERY = "delivery", _("reply not delivered")
 
 
 class ThreadEvent(models.Model):
@@ -186,6 +239,11 @@ class ThreadEvent(models.Model):
 
     def __str__(self):
         return f"{self.thread_id} {self.kind}: {self.old_value} -> {self.new_value}"
+
+    @property
+    def failure_label(self) -> str:
+        """For a delivery event: why, in the reader's language."""
+        return Failure(self.old_value).label if self.old_value in Failure.values else ""
 
 
 class CannedReply(models.Model):
@@ -223,3 +281,84 @@ class ThreadPresence(models.Model):
 
     def __str__(self):
         return f"{self.user_id} on {self.thread_id}"
+
+
+class PokSignature(models.Model):
+    """The service point's signature under replies, per language (issue 16.6)."""
+
+    pok = models.ForeignKey(Pok, on_delete=models.CASCADE, related_name="signatures", verbose_name=_("service point"))
+    language = models.CharField(_("language"), max_length=5, choices=Language.choices, default=Language.POLISH)
+    text = models.TextField(_("signature"), help_text=_("Plain text; lines are kept. Shown under every reply."))
+
+    class Meta:
+        verbose_name = _("service point signature")
+        verbose_name_plural = _("service point signatures")
+        constraints = [models.UniqueConstraint(fields=["pok", "language"], name="pok_signature_once_per_language")]
+
+    def __str__(self):
+        return f"{self.pok} ({self.language})"
+
+
+class StaffSignature(models.Model):
+    """A staff member's own lines under their replies, above the service point's signature."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="signature", verbose_name=_("staff member")
+    )
+    text = models.TextField(_("signature"), blank=True, help_text=_("Plain text, e.g. your name and role."))
+
+    class Meta:
+        verbose_name = _("staff signature")
+        verbose_name_plural = _("staff signatures")
+
+    def __str__(self):
+        return str(self.user)
+
+
+class AcknowledgementTemplate(models.Model):
+    """The text of a POK's automatic acknowledgement of new requests, per language (issue 16.7).
+
+    Placeholders: {token} (the thread's #XXXXXXX), {subject}."""
+
+    pok = models.ForeignKey(
+        Pok, on_delete=models.CASCADE, related_name="acknowledgement_templates", verbose_name=_("service point")
+    )
+    language = models.CharField(_("language"), max_length=5, choices=Language.choices, default=Language.POLISH)
+    text = models.TextField(_("text"), help_text=_("Placeholders: {token} (the thread number), {subject}."))
+
+    class Meta:
+        verbose_name = _("acknowledgement template")
+        verbose_name_plural = _("acknowledgement templates")
+        constraints = [
+            models.UniqueConstraint(fields=["pok", "language"], name="acknowledgement_template_once_per_language")
+        ]
+
+    def __str__(self):
+        return f"{self.pok} ({self.language})"
+
+
+class BlockedSender(models.Model):
+    """An address (jan@example.com) or a domain (example.com) whose mail goes to the POK's Spam view."""
+
+    pok = models.ForeignKey(
+        Pok, on_delete=models.CASCADE, related_name="blocked_senders", verbose_name=_("service point")
+    )
+    pattern = models.CharField(
+        _("address or domain"), max_length=255, help_text=_("jan@example.com, or example.com for a whole domain.")
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("blocked sender")
+        verbose_name_plural = _("blocked senders")
+        constraints = [models.UniqueConstraint(fields=["pok", "pattern"], name="blocked_sender_once_per_pok")]
+
+    def __str__(self):
+        return self.pattern
+
+    def save(self, *args, **kwargs):
+        self.pattern = self.pattern.strip().lower().lstrip("@")
+        super().save(*args, **kwargs)

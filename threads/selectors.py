@@ -4,18 +4,19 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.contrib.auth.models import User
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 
 from customers.baselinker import SearchButton, search_buttons
 from pok.models import Pok
 from pok.permissions import visible_poks
-from threads.models import Attachment, Direction, Message, Status, Thread, ThreadEvent
+from threads.models import UNDELIVERED, Attachment, Direction, Message, Status, Thread, ThreadEvent
 from threads.permissions import visible_threads
 
 INBOX_STATUSES = (Status.NEW, Status.WAITING)
 OTHER_THREADS_SHOWN = 20
 CARD_THREADS_SHOWN = 100
 SENDER_MESSAGES_READ = 500
+UNDELIVERED_THREAD = Q(has_failed_delivery=True) | Q(has_pending_delivery=True)
 
 
 @dataclass
@@ -24,6 +25,8 @@ class PokPanel:
     new: int = 0
     waiting: int = 0
     archived: int = 0
+    spam: int = 0
+    undelivered: int = 0  # threads with a reply not delivered (sending, retrying or failed)
 
     @property
     def inbox(self) -> int:
@@ -33,21 +36,42 @@ class PokPanel:
 def pok_panels(user: User) -> list[PokPanel]:
     """Every POK the user sees with its thread counts: two queries, however many POKs."""
     panels = {pok.pk: PokPanel(pok) for pok in visible_poks(user).order_by("name")}
-    counts = Thread.objects.filter(pok__in=list(panels)).values("pok", "status").annotate(count=Count("id")).order_by()
+    counts = (
+        Thread.objects.filter(pok__in=list(panels))
+        .values("pok", "status")
+        .annotate(count=Count("id"), undelivered_count=Count("id", filter=UNDELIVERED_THREAD))
+        .order_by()
+    )
     for row in counts:
-        setattr(panels[row["pok"]], row["status"], row["count"])
+        panel = panels[row["pok"]]
+        setattr(panel, row["status"], row["count"])
+        panel.undelivered += row["undelivered_count"]
     return list(panels.values())
 
 
-def pok_threads(pok: Pok, archived: bool) -> QuerySet[Thread]:
-    """The threads of one list (spec 7): INBOX is new + waiting, Archive is archived."""
-    statuses = [Status.ARCHIVED] if archived else list(INBOX_STATUSES)
+def pok_threads(pok: Pok, statuses: Iterable[str]) -> QuerySet[Thread]:
+    """The threads of one list (spec 7): INBOX is new + waiting, Archive is archived, Spam is spam."""
     return _listed(Thread.objects.filter(pok=pok, status__in=statuses))
 
 
 def owned_threads(user: User, statuses: Iterable[str]) -> QuerySet[Thread]:
-    """The "My threads" list: the user's own threads in the given statuses, across the POKs they see."""
-    return _listed(visible_threads(user).filter(owner=user, status__in=statuses))
+    """The "My threads" list: the user's own threads in the given statuses, across the POKs they see,
+    and every thread where a reply they wrote is not delivered (whoever owns it)."""
+    mine = Q(owner=user, status__in=statuses) | Exists(_undelivered_by(user))
+    return _listed(visible_threads(user).filter(mine))
+
+
+def _undelivered_by(user: User) -> QuerySet[Message]:
+    return Message.objects.filter(
+        thread=OuterRef("pk"), author=user, direction=Direction.OUTGOING, delivery__in=UNDELIVERED
+    )
+
+
+def undelivered_reply_count(user: User) -> int:
+    """How many replies the user wrote that are not delivered yet, in the POKs they see."""
+    return Message.objects.filter(
+        thread__in=visible_threads(user), author=user, direction=Direction.OUTGOING, delivery__in=UNDELIVERED
+    ).count()
 
 
 def _listed(threads: QuerySet[Thread]) -> QuerySet[Thread]:

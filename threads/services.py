@@ -2,11 +2,14 @@
 
 Every write to a thread's status, owner, counters or existence from outside this app goes through here
 (`refresh_counters`, from threads.counters, is shared with the outbox). Every status change and
-assignment writes a ThreadEvent (spec 9.3).
+assignment writes a ThreadEvent (spec 9.3). A thread with an undelivered reply is new, whatever its
+author chose: the choice is applied when the reply is delivered (settle_delivery; the rules are in
+README "Status follows delivery").
 """
 
 import uuid
 from collections.abc import Iterable
+from datetime import timedelta
 
 from django.conf import settings
 from django.contrib.auth.models import User
@@ -14,17 +17,34 @@ from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.validators import validate_email
 from django.db import transaction
+from django.db.models import F, QuerySet
 from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from pok.models import Pok
 from threads import outbox
-from threads.composing import OutgoingFile, compose
+from threads.addresses import BadAddress, Recipients, own_addresses, recipients, sender_patterns
+from threads.composing import OutgoingFile, compose, signatures_for
 from threads.counters import count_incoming, refresh_counters
-from threads.models import Attachment, Delivery, Direction, EventKind, Message, Status, Thread, ThreadEvent
+from threads.models import (
+    UNDELIVERED_REPLY,
+    AcknowledgementTemplate,
+    Attachment,
+    BlockedSender,
+    Delivery,
+    Direction,
+    EventKind,
+    Message,
+    StaffSignature,
+    Status,
+    Thread,
+    ThreadEvent,
+)
 from threads.notifications import notify_new_owner
 from threads.permissions import may_own
+
+BOUNCED = "bounced"  # the outcome of a delivery event for a reply that came back
 
 
 class ActionRefused(Exception):
@@ -57,7 +77,8 @@ def create_thread(
 
 
 def thread_from_mail(pok: Pok, *, subject: str, customer_email: str, customer_name: str, first_mail: Message) -> Thread:
-    """A thread begun by an incoming mail (`first_mail`, not saved yet); an auto-reply's starts archived."""
+    """A thread begun by an incoming mail (`first_mail`, not saved yet); spam's starts in the Spam view,
+    an auto-reply's archived."""
     thread = create_thread(
         pok,
         subject=subject,
@@ -66,7 +87,9 @@ def thread_from_mail(pok: Pok, *, subject: str, customer_email: str, customer_na
         recipient=first_mail.to,
         first_mail=first_mail,
     )
-    if first_mail.is_auto_reply:
+    if first_mail.spam_reason:
+        change_status(thread, status=Status.SPAM)
+    elif first_mail.is_auto_reply:
         change_status(thread, status=Status.ARCHIVED)
     return thread
 
@@ -85,6 +108,13 @@ def change_status(thread: Thread, *, status: str, actor: User | None = None) -> 
         raise ActionRefused(_("Unknown status: %(status)s") % {"status": status})
     if thread.status == status:
         return False
+    if status != Status.NEW and _undelivered(thread).exists():
+        raise ActionRefused(
+            _(
+                "A reply in this thread has not been delivered: the thread stays new until it is. "
+                "Retry the reply or give it up first."
+            )
+        )
     ThreadEvent.objects.create(
         thread=thread, kind=EventKind.STATUS, old_value=thread.status, new_value=status, actor=actor
     )
@@ -157,13 +187,16 @@ def _save_files(message: Message, files: list[OutgoingFile]) -> None:
 
 def _queue_mail(
     thread: Thread,
-    author: User,
+    author: User | None,
     text: str,
-    recipient: str,
+    to: Recipients,
     files: list[OutgoingFile],
     reply_to: Message | None,
+    then_status: str,
+    acknowledgement: bool = False,
 ) -> Message:
-    composed = compose(thread, text, recipient, files, reply_to=reply_to)
+    signatures = signatures_for(thread.pok, author)
+    composed = compose(thread, text, to.to, files, reply_to=reply_to, cc=to.cc, signatures=signatures)
     now = timezone.now()
     message = Message(
         thread=thread,
@@ -174,7 +207,9 @@ def _queue_mail(
         references=" ".join(composed.references),
         from_name=thread.pok.from_name,
         from_address=thread.pok.from_address,
-        to=recipient,
+        to=to.to,
+        cc=", ".join(to.cc),
+        bcc=", ".join(to.bcc),
         date=now,
         subject=composed.subject,
         body_text=text,
@@ -183,29 +218,81 @@ def _queue_mail(
         size=len(composed.raw),
         delivery=Delivery.QUEUED,
         next_attempt_at=now,
+        then_status=then_status,
+        is_acknowledgement=acknowledgement,
     )
     message.raw.save(f"{uuid.uuid4().hex}.eml", ContentFile(composed.raw), save=False)
     message.save()
     _save_files(message, files)
-    transaction.on_commit(lambda: outbox.deliver(message.pk))
+    if not acknowledgement:  # those wait for send_outbox: an import run does not stop to send mail
+        transaction.on_commit(lambda: outbox.deliver(message.pk))
     return message
+
+
+DEFAULT_ACKNOWLEDGEMENT = {
+    "pl": "Dzień dobry,\n\ndziękujemy za wiadomość. Zgłoszenie otrzymało numer {token}; odpowiemy najszybciej, "
+    "jak to możliwe. Odpowiadając, prosimy zostawić ten numer w temacie.",
+    "en": "Hello,\n\nthank you for your message. Your request has the number {token}; we will answer as soon "
+    "as we can. When you reply, please keep this number in the subject.",
+}
+
+
+def acknowledge(thread: Thread, *, first_mail: Message) -> Message | None:
+    """The automatic acknowledgement of a new request, if the POK sends them and this sender has not had
+    one within CRM_ACK_QUIET_HOURS (loop guard); queued, sent by send_outbox. None when not sent."""
+    pok = thread.pok
+    address = first_mail.from_address.lower()
+    if not pok.acknowledge_new or not address or address in own_addresses():
+        return None
+    since = timezone.now() - timedelta(hours=settings.CRM_ACK_QUIET_HOURS)
+    already = Message.objects.filter(pok=pok, is_acknowledgement=True, to=address, created_at__gte=since)
+    if already.exists():
+        return None
+    template = AcknowledgementTemplate.objects.filter(pok=pok, language=pok.language).values_list("text", flat=True)
+    text = template.first() or DEFAULT_ACKNOWLEDGEMENT.get(pok.language, DEFAULT_ACKNOWLEDGEMENT["en"])
+    text = text.replace("{token}", thread.token).replace("{subject}", thread.subject)
+    message = _queue_mail(thread, None, text, Recipients(address), [], first_mail, "", acknowledgement=True)
+    refresh_counters(thread)
+    return message
+
+
+def _recipients(to: str, cc: Iterable[str], bcc: Iterable[str]) -> Recipients:
+    try:
+        return recipients(to, list(cc), list(bcc))
+    except BadAddress as error:
+        raise ActionRefused(str(error)) from None
 
 
 @transaction.atomic
 def reply(
-    thread: Thread, *, author: User, text: str, files: Iterable[OutgoingFile] = (), then_status: str = Status.WAITING
+    thread: Thread,
+    *,
+    author: User,
+    text: str,
+    files: Iterable[OutgoingFile] = (),
+    then_status: str = Status.WAITING,
+    to: str = "",
+    cc: Iterable[str] = (),
+    bcc: Iterable[str] = (),
 ) -> Message:
-    """Answer the customer; the mail is queued, sent after commit (spec 9.2.5)."""
+    """Answer the customer (`to`, by default the thread's customer, plus `cc` and `bcc`); the mail is
+    queued, sent after commit (spec 9.2.5); `then_status` applies once it is delivered."""
     files = list(files)
     _check_files(files)
     then_status = _closing_status(then_status)
+    addressed = _recipients(to or thread.customer_email, cc, bcc)
     last_incoming = thread.messages.filter(direction=Direction.INCOMING).order_by("-date", "-id").first()
-    message = _queue_mail(thread, author, text, thread.customer_email, files, last_incoming)
+    message = _queue_mail(thread, author, text, addressed, files, last_incoming, then_status)
     if thread.owner_id is None and may_own(thread, author):
         assign_owner(thread, owner=author, actor=author)
-    change_status(thread, status=then_status, actor=author)
+    change_status(thread, status=Status.NEW, actor=author)
     refresh_counters(thread)
     return message
+
+
+def set_own_signature(user: User, *, text: str) -> None:
+    """A staff member's own signature, set by themself."""
+    StaffSignature.objects.update_or_create(user=user, defaults={"text": text.strip()})
 
 
 @transaction.atomic
@@ -237,8 +324,10 @@ def start_thread(
     text: str,
     files: Iterable[OutgoingFile] = (),
     then_status: str = Status.WAITING,
+    cc: Iterable[str] = (),
+    bcc: Iterable[str] = (),
 ) -> Thread:
-    """A new thread begun by staff (spec 10)."""
+    """A new thread begun by staff (spec 10); `then_status` applies once its mail is delivered."""
     files = list(files)
     recipient = recipient.strip().lower()
     try:
@@ -247,14 +336,104 @@ def start_thread(
         raise ActionRefused(
             _("The recipient is not a valid e-mail address: %(value)s") % {"value": recipient}
         ) from None
+    addressed = _recipients(recipient, cc, bcc)
     if not subject.strip():
         raise ActionRefused(_("A new thread needs a subject."))
     _check_files(files)
     then_status = _closing_status(then_status)
     thread = create_thread(pok, subject=subject.strip(), customer_email=recipient, actor=author, recipient=recipient)
-    _queue_mail(thread, author, text, recipient, files, reply_to=None)
+    _queue_mail(thread, author, text, addressed, files, None, then_status)
     if may_own(thread, author):
         assign_owner(thread, owner=author, actor=author)
-    change_status(thread, status=then_status, actor=author)
     refresh_counters(thread)
     return thread
+
+
+def _undelivered(thread: Thread) -> QuerySet[Message]:
+    return Message.objects.filter(UNDELIVERED_REPLY, thread_id=thread.pk)
+
+
+@transaction.atomic
+def settle_delivery(message: Message, *, actor: User | None = None) -> None:
+    """What an outgoing message's delivery state means for its thread; called after every change of it.
+
+    Sent, or given up: once no reply of the thread is undelivered, the thread takes the status chosen
+    with its newest delivered reply, unless the customer has written since that reply was written.
+    Failed for good: a history event with the reason; the thread stays (or becomes) new.
+    """
+    thread = _locked(message.thread_id)
+    if message.delivery == Delivery.FAILED and message.next_attempt_at is None:
+        _delivery_event(thread, message.failure, Delivery.FAILED, actor)
+        change_status(thread, status=Status.NEW)
+    elif message.delivery == Delivery.CANCELLED:
+        _delivery_event(thread, message.failure, Delivery.CANCELLED, actor)
+    if message.delivery in (Delivery.SENT, Delivery.CANCELLED):
+        _apply_chosen_status(thread)
+    refresh_counters(thread)
+
+
+@transaction.atomic
+def record_bounce(original: Message, *, recipient: str, reason: str, kind: str) -> bool:
+    """A delivery report says `original` never reached `recipient`: it is marked bounced, and its thread
+    is new again with a history event. Returns False when it was marked already (a second report)."""
+    thread = _locked(original.thread_id)
+    marked = Message.objects.filter(pk=original.pk, bounced_at__isnull=True).update(
+        bounced_at=timezone.now(), bounce_recipient=recipient[:255], bounce_reason=reason, failure=kind
+    )
+    if not marked:
+        return False
+    _delivery_event(thread, kind, BOUNCED, None)
+    change_status(thread, status=Status.NEW)
+    return True
+
+
+@transaction.atomic
+def mark_spam(thread: Thread, *, actor: User | None) -> None:
+    """Staff call a thread spam: it goes to the Spam view and its sender is blocked in this POK."""
+    if thread.customer_email:
+        BlockedSender.objects.get_or_create(
+            pok=thread.pok, pattern=thread.customer_email, defaults={"created_by": actor}
+        )
+    change_status(thread, status=Status.SPAM, actor=actor)
+
+
+@transaction.atomic
+def not_spam(thread: Thread, *, actor: User | None) -> int:
+    """Back from the Spam view to the INBOX (new), and the sender unblocked: the address and its domains.
+    Returns how many blocks were lifted."""
+    patterns = sender_patterns(thread.customer_email)
+    lifted, _kinds = BlockedSender.objects.filter(pok=thread.pok, pattern__in=patterns).delete()
+    change_status(thread, status=Status.NEW, actor=actor)
+    return lifted
+
+
+def _locked(thread_id: int) -> Thread:
+    """The thread, its row locked till the end of the transaction. An UPDATE first takes the write lock on
+    SQLite too, where a read first would have to upgrade its lock (refused while another writer waits)."""
+    Thread.objects.filter(pk=thread_id).update(has_pending_delivery=F("has_pending_delivery"))
+    return Thread.objects.select_related("pok").get(pk=thread_id)
+
+
+def _delivery_event(thread: Thread, failure: str, outcome: str, actor: User | None) -> None:
+    ThreadEvent.objects.create(
+        thread=thread, kind=EventKind.DELIVERY, old_value=failure, new_value=outcome, actor=actor
+    )
+
+
+def _apply_chosen_status(thread: Thread) -> None:
+    if _undelivered(thread).exists():
+        return
+    chosen = (
+        Message.objects.filter(thread=thread, direction=Direction.OUTGOING, delivery=Delivery.SENT)
+        .exclude(then_status="")
+        .order_by("-created_at", "-id")
+        .first()
+    )
+    if chosen is None:
+        return
+    Message.objects.filter(thread=thread, direction=Direction.OUTGOING).exclude(then_status="").update(then_status="")
+    customer_wrote_since = Message.objects.filter(
+        thread=thread, direction=Direction.INCOMING, is_auto_reply=False, created_at__gt=chosen.created_at
+    ).exists()
+    if not customer_wrote_since:
+        change_status(thread, status=chosen.then_status, actor=chosen.author)

@@ -17,6 +17,8 @@ def _row_class(record) -> str:
     classes = [f"status-{record.status}"]
     if record.has_problem or record.has_failed_delivery:
         classes.append("thread-problem")
+    if record.undelivered:
+        classes.append("thread-undelivered")
     return " ".join(classes)
 
 
@@ -25,7 +27,19 @@ def _marks(record) -> str:
     if record.has_problem:
         marks.append(format_html('<span class="mark" title="{}">⚠</span> ', _("A message could not be read in full")))
     if record.has_failed_delivery:
-        marks.append(format_html('<span class="mark" title="{}">✗</span> ', _("A reply failed to send")))
+        marks.append(
+            format_html(
+                '<span class="badge badge-danger" title="{}">{}</span> ',
+                _("A reply failed to send"),
+                _("not delivered"),
+            )
+        )
+    elif record.has_pending_delivery:
+        marks.append(
+            format_html(
+                '<span class="badge badge-sending" title="{}">{}</span> ', _("A reply is being sent"), _("sending")
+            )
+        )
     return mark_safe("".join(marks))  # each part is built by format_html
 
 

@@ -4,6 +4,8 @@ from django.contrib import messages
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.formats import date_format
+from django.utils.timezone import localtime
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -13,10 +15,11 @@ from crm.permissions import staff_required
 from customers.selectors import customer_panel
 from pok.permissions import pok_or_404, pok_staff
 from threads import canned, outbox, presence, services
+from threads.addresses import reply_defaults
 from threads.filtering import filter_threads
-from threads.forms import AssignForm, NewThreadForm, ReplyForm, StatusForm, ThreadFilterForm
+from threads.forms import AssignForm, NewThreadForm, ReplyForm, SignatureForm, StatusForm, ThreadFilterForm
 from threads.html import framed, mail_body
-from threads.models import Attachment, Direction, Message, Status, Thread
+from threads.models import Attachment, Delivery, Direction, Message, StaffSignature, Status, Thread
 from threads.permissions import thread_or_404
 from threads.selectors import (
     CARD_THREADS_SHOWN,
@@ -32,6 +35,7 @@ from threads.selectors import (
     thread_history,
     thread_messages,
     thread_search_buttons,
+    undelivered_reply_count,
 )
 from threads.tables import PER_PAGE, ThreadTable
 
@@ -47,23 +51,32 @@ def overview(request):
 @require_GET
 @staff_required
 def inbox(request, pok_id):
-    return _pok_list(request, pok_id, archived=False)
+    return _pok_list(request, pok_id, "inbox")
 
 
 @require_GET
 @staff_required
 def archive(request, pok_id):
-    return _pok_list(request, pok_id, archived=True)
+    return _pok_list(request, pok_id, "archive")
 
 
-def _pok_list(request, pok_id, archived):
+@require_GET
+@staff_required
+def spam(request, pok_id):
+    return _pok_list(request, pok_id, "spam")
+
+
+LISTS = {"inbox": list(INBOX_STATUSES), "archive": [Status.ARCHIVED], "spam": [Status.SPAM]}
+
+
+def _pok_list(request, pok_id, which):
     pok = pok_or_404(request.user, pok_id)
-    statuses = [Status.ARCHIVED] if archived else list(INBOX_STATUSES)
+    statuses = LISTS[which]
     form = ThreadFilterForm(request.GET, statuses=statuses, owners=pok_staff(pok))
-    # INBOX: the longest-waiting customer first; Archive: the latest first (spec 7.5).
-    order = "-last_message_at" if archived else "last_message_at"
-    table = _table(request, filter_threads(pok_threads(pok, archived), form.query()), order, exclude=("pok",))
-    context = {"pok": pok, "table": table, "archived": archived, "filter_form": form}
+    # INBOX: the longest-waiting customer first; Archive and Spam: the latest first (spec 7.5).
+    order = "last_message_at" if which == "inbox" else "-last_message_at"
+    table = _table(request, filter_threads(pok_threads(pok, statuses), form.query()), order, exclude=("pok",))
+    context = {"pok": pok, "table": table, "archived": which == "archive", "which": which, "filter_form": form}
     return render(request, "threads/list.html", context)
 
 
@@ -75,7 +88,23 @@ def mine(request):
     query = form.query()
     threads = owned_threads(request.user, [query.status] if query.status else INBOX_STATUSES)
     table = _table(request, filter_threads(threads, query), "last_message_at", exclude=("owner",))
-    return render(request, "threads/mine.html", {"table": table, "filter_form": form})
+    context = {"table": table, "filter_form": form, "undelivered": undelivered_reply_count(request.user)}
+    return render(request, "threads/mine.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+@staff_required
+def my_signature(request):
+    """Staff edit their own signature (issue 16.6)."""
+    current = StaffSignature.objects.filter(user=request.user).values_list("text", flat=True).first() or ""
+    form = SignatureForm(request.POST or None, initial={"text": current})
+    if request.method == "POST":
+        if form.is_valid():
+            services.set_own_signature(request.user, text=form.cleaned_data["text"])
+            messages.success(request, _("Your signature is saved."))
+            return redirect("threads:signature")
+        return render(request, "threads/signature.html", {"form": form}, status=400)
+    return render(request, "threads/signature.html", {"form": form})
 
 
 def _table(request, threads, order_by, exclude):
@@ -104,7 +133,7 @@ def next_thread(request, pok_id):
 @staff_required
 def detail(request, public_id):
     thread = thread_or_404(request.user, public_id)
-    return render(request, "threads/detail.html", _detail_context(request, thread, ReplyForm()))
+    return render(request, "threads/detail.html", _detail_context(request, thread, None))
 
 
 class MessageEntry:
@@ -135,8 +164,12 @@ def _entries(thread, messages_, show_images):
 
 
 def _detail_context(request, thread, reply_form):
+    """The thread page; `reply_form` None: a fresh form addressed from the customer's last message."""
     show_images = request.GET.get("images") == "1"
     messages_ = list(thread_messages(thread))
+    if reply_form is None:
+        defaults = reply_defaults(thread, messages_, thread.pok.reply_to_all)
+        reply_form = ReplyForm(initial={"to": defaults.to, "cc": ", ".join(defaults.cc)})
     entries = _entries(thread, messages_, show_images)
     emails = sender_emails(thread, messages_)
     return {
@@ -208,11 +241,46 @@ def _reply_or_note(request, thread, form):
         services.add_note(thread, author=request.user, text=data["text"], files=data["files"])
         messages.success(request, _("Note added."))
         return
-    services.reply(thread, author=request.user, text=data["text"], files=data["files"], then_status=form.then_status)
-    if form.then_status == Status.ARCHIVED:
-        messages.success(request, _("Reply queued for sending; the thread is archived."))
+    message = services.reply(
+        thread,
+        author=request.user,
+        text=data["text"],
+        files=data["files"],
+        then_status=form.then_status,
+        to=data["to"][0] if data["to"] else "",
+        cc=data["cc"],
+        bcc=data["bcc"],
+    )
+    _say_how_it_went(request, message)
+
+
+def _say_how_it_went(request, message):
+    """One flash that tells what happened to a mail just queued (its send runs on commit, before this)."""
+    message = Message.objects.select_related("thread").get(pk=message.pk)
+    thread = message.thread
+    if message.delivery == Delivery.SENT:
+        if thread.status == Status.ARCHIVED:
+            messages.success(request, _("Sent; the thread is archived."))
+        elif thread.status == Status.WAITING:
+            messages.success(request, _("Sent; the thread waits for the customer."))
+        else:
+            messages.success(request, _("Sent; the thread stays new."))
+    elif message.delivery == Delivery.FAILED:
+        messages.error(request, delivery_failure_text(message))
     else:
-        messages.success(request, _("Reply queued for sending; the thread waits for the customer."))
+        messages.info(
+            request, _("Queued for sending; the thread stays in the INBOX, marked “sending”, until it is delivered.")
+        )
+
+
+def delivery_failure_text(message) -> str:
+    reason = message.get_failure_display() or _("The mail server reported an error.")
+    if message.next_attempt_at:
+        when = date_format(localtime(message.next_attempt_at), "TIME_FORMAT")
+        then = _("It will be tried again at %(time)s; until it is delivered the thread stays new.") % {"time": when}
+    else:
+        then = _("It will not be tried again by itself: retry it or give it up; the thread stays new.")
+    return _("Not sent: %(reason)s %(then)s") % {"reason": reason, "then": then}
 
 
 @require_POST
@@ -278,10 +346,48 @@ def retry(request, public_id, message_id):
     thread = thread_or_404(request.user, public_id)
     message = get_object_or_404(Message, pk=message_id, thread=thread, direction=Direction.OUTGOING)
     if outbox.retry(message):
-        # Sent once the request's transaction commits: the page shows how it went.
-        messages.success(request, _("Sending the message again: its delivery state is shown with it."))
+        _say_how_it_went(request, message)
     else:
         messages.warning(request, _("Only a message that failed to send can be retried."))
+    return redirect("threads:detail", thread.public_id)
+
+
+@require_POST
+@staff_required
+def mark_spam(request, public_id):
+    thread = thread_or_404(request.user, public_id)
+    try:
+        services.mark_spam(thread, actor=request.user)
+    except services.ActionRefused as refusal:
+        messages.error(request, str(refusal))
+        return redirect("threads:detail", thread.public_id)
+    messages.success(
+        request, _("Moved to Spam; mail from %(address)s goes there from now on.") % {"address": thread.customer_email}
+    )
+    return redirect("threads:spam", thread.pok_id)
+
+
+@require_POST
+@staff_required
+def not_spam(request, public_id):
+    thread = thread_or_404(request.user, public_id)
+    lifted = services.not_spam(thread, actor=request.user)
+    text = _("Not spam: the thread is back in the INBOX.")
+    if lifted:
+        text += " " + _("%(address)s is no longer blocked.") % {"address": thread.customer_email}
+    messages.success(request, text)
+    return redirect("threads:detail", thread.public_id)
+
+
+@require_POST
+@staff_required
+def give_up(request, public_id, message_id):
+    thread = thread_or_404(request.user, public_id)
+    message = get_object_or_404(Message, pk=message_id, thread=thread, direction=Direction.OUTGOING)
+    if outbox.give_up(message, request.user):
+        messages.success(request, _("The reply is given up: it will not be sent."))
+    else:
+        messages.warning(request, _("Only a message that failed to send can be given up."))
     return redirect("threads:detail", thread.public_id)
 
 
@@ -354,8 +460,10 @@ def _start(request, pok, form):
         text=data["text"],
         files=data["files"],
         then_status=form.then_status,
+        cc=data["cc"],
+        bcc=data["bcc"],
     )
-    messages.success(request, _("Message queued for sending as thread %(token)s.") % {"token": thread.token})
+    _say_how_it_went(request, thread.messages.get())
     return thread
 
 

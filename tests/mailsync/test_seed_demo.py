@@ -37,7 +37,7 @@ def test_seed_demo_counts_and_idempotence():
     assert first["Order"] > 300
     assert first["OrderDetail"] >= first["Order"]
     assert first["Pok"] == 2
-    assert first["Thread"] == 7
+    assert first["Thread"] == 8
     assert first["Attachment"] == 1
     call_command("seed_demo", customers=400, stdout=io.StringIO())
     assert counts() == first

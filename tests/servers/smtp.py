@@ -33,19 +33,22 @@ class SmtpServer:
     oauth2_verify: Callable[[str, str], bool] | None = None
     # (mechanism, user) of every successful AUTH
     logins: list[tuple[str, str]] = field(default_factory=list)
+    # recipient -> the SMTP reply that refuses it at RCPT TO (e.g. "550 5.1.1 No such user"); tests set and clear it
+    refuse: dict[str, str] = field(default_factory=dict)
+    data_size_limit: int | None = None  # None: aiosmtpd's default (32 MiB)
     _controller: Controller | None = None
 
     def start(self) -> None:
         """Start listening (again) on the same port."""
         if self._controller:
             return
-        options = {}
+        options = {} if self.data_size_limit is None else {"data_size_limit": self.data_size_limit}
         handler = _Handler(self)
         if self.auth:
-            options = {"authenticator": self._authenticate, "auth_required": True, "auth_require_tls": False}
+            options |= {"authenticator": self._authenticate, "auth_required": True, "auth_require_tls": False}
         if self.oauth2_verify:
             handler = _OAuth2Handler(self)
-            options = {
+            options |= {
                 "authenticator": self._authenticate,
                 "auth_required": True,
                 "auth_require_tls": False,
@@ -84,6 +87,13 @@ class SmtpServer:
 class _Handler:
     def __init__(self, server: SmtpServer):
         self.server = server
+
+    async def handle_RCPT(self, smtp, session, envelope, address, rcpt_options) -> str:
+        refusal = self.server.refuse.get(address.lower())
+        if refusal:
+            return refusal
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
 
     async def handle_DATA(self, smtp, session, envelope) -> str:
         raw = envelope.original_content or envelope.content

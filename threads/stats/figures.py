@@ -3,8 +3,9 @@ panel" anchor in the last section of docs/spec.md).
 
 Definitions (the page's help text says the same):
 - a thread is received on the day of its first incoming message; auto-replies are not received mail;
-- answered per day: replies sent by staff that day (outgoing messages with an author);
-- first-response time: from a thread's first incoming message to the first outgoing message after it,
+- answered per day: replies by staff delivered that day (outgoing messages with an author, counted when the
+  SMTP server took them: a reply still queued, failed, given up or bounced is no answer);
+- first-response time: from a thread's first incoming message to the first delivery of a reply after it,
   for the threads received in the period; that message's author is the thread's first responder;
 - resolution time: from a thread's creation to its first change to archived, for the threads
   first archived in the period that hold customer mail.
@@ -24,7 +25,7 @@ from django.contrib.auth import get_user_model
 from django.db.models import Exists, Min, OuterRef
 
 from pok.permissions import visible_poks
-from threads.models import Direction, EventKind, Message, Status, ThreadEvent
+from threads.models import Delivery, Direction, EventKind, Message, Status, ThreadEvent
 
 
 def percentile(values: list[float], fraction: float) -> float | None:
@@ -176,11 +177,16 @@ def _received(pok_ids, start, end) -> list[_Received]:
 
 
 def _outgoing(pok_ids, start) -> list[_Outgoing]:
-    """Every outgoing message from the start on: the answered counts and the first responses (which may
-    come after the period) both come from these rows."""
+    """Every reply delivered from the start on, at its delivery time: the answered counts and the first
+    responses (which may come after the period) both come from these rows."""
     rows = Message.objects.filter(
-        direction=Direction.OUTGOING, thread__pok_id__in=pok_ids, date__gte=start
-    ).values_list("thread_id", "thread__pok_id", "date", "author_id")
+        direction=Direction.OUTGOING,
+        thread__pok_id__in=pok_ids,
+        delivery=Delivery.SENT,
+        sent_at__gte=start,
+        bounced_at__isnull=True,
+        is_acknowledgement=False,
+    ).values_list("thread_id", "thread__pok_id", "sent_at", "author_id")
     return [_Outgoing(*row) for row in rows.order_by()]
 
 

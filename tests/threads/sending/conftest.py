@@ -40,12 +40,5 @@ def anna(mail_pok):
     return make_staff("anna", mail_pok)
 
 
-@pytest.fixture
-def smtp_up(smtp_server):
-    smtp_server.start()
-    yield smtp_server
-    smtp_server.start()
-
-
 def sent_copies(smtp_server, message_id: str) -> int:
     return sum(1 for _from, _to, raw in smtp_server.messages if f"<{message_id}>".encode() in raw)

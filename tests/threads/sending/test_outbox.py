@@ -187,6 +187,7 @@ def test_new_thread(mail_pok, anna, customer, smtp_server, django_capture_on_com
             text="Dzień dobry",
             then_status=Status.ARCHIVED,
         )
+    thread.refresh_from_db()  # archived on delivery, after the commit
     assert thread.status == Status.ARCHIVED and thread.owner == anna and thread.customer_email == customer[0]
     message = thread.messages.get()
     assert message.delivery == Delivery.SENT and message.subject == f"[{thread.token}] Twoje zamówienie"

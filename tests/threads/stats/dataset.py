@@ -9,7 +9,7 @@ from mailsync.storing import store_message
 from tests.factories import make_pok, make_staff
 from tests.mailsync.mails import mail
 from threads import services
-from threads.models import Message, Status, Thread, ThreadEvent
+from threads.models import Delivery, Message, Status, Thread, ThreadEvent
 
 PERIOD = (date(2025, 3, 3), date(2025, 3, 5))
 AUTO = {"Auto-Submitted": "auto-replied"}
@@ -30,10 +30,16 @@ def receive(pok, when: datetime, thread: Thread | None = None, headers=None) -> 
     return Thread.objects.get(pk=message.thread_id)
 
 
-def answer(thread: Thread, author, when: datetime) -> None:
-    """A staff reply (queued only: without on_commit callbacks nothing is sent)."""
+def answer(thread: Thread, author, when: datetime, delivered: datetime | None = None, sent: bool = True) -> None:
+    """A staff reply written at `when`, taken by the SMTP server at `delivered` (default: the same time).
+
+    Without on_commit callbacks nothing is sent: the delivery is recorded as the outbox records it;
+    `sent=False` leaves the reply failed."""
     message = services.reply(thread, author=author, text="Dzień dobry, już sprawdzamy.")
     Message.objects.filter(pk=message.pk).update(date=when)
+    outcome = {"delivery": Delivery.SENT, "sent_at": delivered or when} if sent else {"delivery": Delivery.FAILED}
+    Message.objects.filter(pk=message.pk).update(**outcome)
+    services.settle_delivery(Message.objects.get(pk=message.pk))
     thread.refresh_from_db()
 
 
@@ -65,7 +71,8 @@ def build() -> dict:
     answer(t3, boss, at(4, 8, 50))  # 50 min by a superuser outside the POK: no owner
     archive(t3, at(5, 8))  # resolution 24 h
 
-    receive(goose, at(5, 12))  # t4: unanswered
+    t4 = receive(goose, at(5, 12))
+    answer(t4, boss, at(5, 12, 30), sent=False)  # a reply that never went out: t4 is unanswered
 
     t5 = receive(goose, at(4, 12), headers=AUTO)  # only an auto-reply: archived on arrival, never received
     ThreadEvent.objects.filter(thread=t5).update(created_at=at(4, 12))
@@ -87,7 +94,7 @@ def build() -> dict:
     t11 = receive(shop_b, at(4, 10))
     answer(t11, john, at(4, 11))  # 60 min
     t12 = receive(shop_b, at(4, 12))
-    answer(t12, john, at(4, 12, 20))  # 20 min
+    answer(t12, john, at(4, 12, 5), delivered=at(4, 12, 20))  # 20 min: written at 12:05, delivered at 12:20
     t13 = receive(shop_b, at(5, 9))
     answer(t13, john, at(5, 10, 30))  # 90 min
 

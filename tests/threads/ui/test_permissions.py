@@ -13,8 +13,10 @@ from threads.models import CannedReply, Direction, Message, Status, Thread
 ACTIONS = {
     "inbox": ("get", None),
     "archive": ("get", None),
+    "spam": ("get", None),
     "next": ("get", None),
     "mine": ("get", None),
+    "signature": ("get", None),
     "new": ("post", {"recipient": "x@example.com", "subject": "s", "text": "t", "action": "wait"}),
     "detail": ("get", None),
     "reply": ("post", {"text": "hello", "action": "archive"}),
@@ -23,12 +25,15 @@ ACTIONS = {
     "canned": ("get", None),
     "presence": ("post", {"replying": "1"}),
     "retry": ("post", {}),
+    "give_up": ("post", {}),
+    "mark_spam": ("post", {}),
+    "not_spam": ("post", {}),
     "attachment": ("get", None),
     "inline": ("get", None),
     "raw": ("get", None),
 }
 # Pages that name no POK or thread: everyone gets their own, which must not show others' threads.
-PERSONAL = {"mine"}
+PERSONAL = {"mine", "signature"}
 # GET pages that answer with a redirect.
 REDIRECTS = {"next"}
 
@@ -130,6 +135,6 @@ def test_superusers_reach_every_pok(client, foreign):
 def test_get_only_pages_refuse_other_methods(anna_client, foreign):
     for name, url, method, _data in thread_urls(foreign):
         other = anna_client.post if method == "get" else anna_client.get
-        if name == "new":  # a form page: GET shows it
+        if name in ("new", "signature"):  # form pages: GET shows the form, POST sends it
             continue
         assert other(url).status_code == 405, name
