@@ -39,13 +39,13 @@ def pok_panels(user: User) -> list[PokPanel]:
     counts = (
         Thread.objects.filter(pok__in=list(panels))
         .values("pok", "status")
-        .annotate(count=Count("id"), undelivered_count=Count("id", filter=UNDELIVERED_THREAD))
+        .annotate(count=Count("id"), not_delivered=Count("id", filter=UNDELIVERED_THREAD))
         .order_by()
     )
     for row in counts:
         panel = panels[row["pok"]]
         setattr(panel, row["status"], row["count"])
-        panel.undelivered += row["undelivered_count"]
+        panel.undelivered += row["not_delivered"]
     return list(panels.values())
 
 
