@@ -79,7 +79,7 @@ def test_a_bounce_of_mail_we_never_sent_is_filed_away_marked(mail_pok):
 def test_a_bounced_reply_is_no_answer_in_the_statistics(
     mail_pok, anna, customer, smtp_up, django_capture_on_commit_callbacks
 ):
-    from threads.stats import last_days, report
+    from threads.stats.figures import last_days, report
 
     reply = answered_thread(mail_pok, anna, customer[0], "Pytanie", django_capture_on_commit_callbacks)
     assert report(anna, *last_days(1)).total.answered == 1

@@ -165,7 +165,9 @@ def test_another_reply_on_top_the_newest_choice_wins_once_all_are_delivered(
         first = services.reply(incoming_thread, author=anna, text="Pierwsza", then_status=Status.ARCHIVED)
     smtp_up.start()
     with django_capture_on_commit_callbacks(execute=True):
-        second = services.reply(Thread.objects.get(pk=incoming_thread.pk), anna, "Druga", then_status=Status.WAITING)
+        second = services.reply(
+            Thread.objects.get(pk=incoming_thread.pk), author=anna, text="Druga", then_status=Status.WAITING
+        )
     assert Message.objects.get(pk=second.pk).delivery == Delivery.SENT
     thread = Thread.objects.get(pk=incoming_thread.pk)
     assert thread.status == Status.NEW, "the first reply is still undelivered"
