@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('pok', '0007_acknowledgements'),
+        ('pok', '0008_acknowledgements'),
         ('threads', '0009_signatures'),
     ]
 

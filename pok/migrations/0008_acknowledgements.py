@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('pok', '0006_pok_reply_to_all'),
+        ('pok', '0007_pok_reply_to_all'),
     ]
 
     operations = [

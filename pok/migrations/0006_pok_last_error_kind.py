@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('pok', '0004_pok_oauth2'),
+        ('pok', '0005_pok_last_success_at'),
     ]
 
     operations = [

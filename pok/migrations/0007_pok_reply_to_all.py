@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('pok', '0005_pok_last_error_kind'),
+        ('pok', '0006_pok_last_error_kind'),
     ]
 
     operations = [
