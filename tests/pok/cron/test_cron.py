@@ -77,26 +77,41 @@ def test_panel_is_for_superusers_only(client, pok):
     assert client.get(reverse("pok:panel")).status_code == 403
 
 
+def run_job_url(client, job, token=TOKEN):
+    """POST the job's URL as a hosting cron does: the token in the header."""
+    headers = {} if token is None else {"X-Cron-Token": token}
+    return client.post(run_url(job), headers=headers)
+
+
 def test_urls_disabled_answer_404_and_run_nothing(client, db, settings):
     settings.CRM_CRON_URLS_ENABLED = False
     settings.CRM_CRON_TOKEN = TOKEN
-    assert client.get(run_url("send_outbox"), {"token": TOKEN}).status_code == 404
+    assert run_job_url(client, "send_outbox").status_code == 404
     assert not CronRun.objects.exists()
 
 
 @pytest.mark.parametrize("token", [None, "", "wrong", TOKEN[:-1], TOKEN + "x"])
 def test_wrong_or_missing_token_is_refused_and_runs_nothing(client, db, urls_on, token):
-    params = {} if token is None else {"token": token}
-    response = client.get(run_url("send_outbox"), params)
+    response = run_job_url(client, "send_outbox", token)
     assert response.status_code == 403
     assert not CronRun.objects.exists()
 
 
+def test_token_in_the_url_or_the_body_is_not_accepted(client, db, urls_on):
+    """A token in a URL lands in access logs and browser history: only the header counts, only on POST."""
+    assert client.get(run_url("send_outbox"), {"token": TOKEN}).status_code == 405
+    assert client.get(run_url("send_outbox"), headers={"X-Cron-Token": TOKEN}).status_code == 405
+    assert client.post(f"{run_url('send_outbox')}?token={TOKEN}").status_code == 403
+    assert client.post(run_url("send_outbox"), {"token": TOKEN}).status_code == 403
+    assert not CronRun.objects.exists()
+
+
 def test_right_token_runs_the_job_and_the_panel_shows_it(client, superuser_client, urls_on):
-    response = Client().get(run_url("send_outbox"), {"token": TOKEN})
+    response = run_job_url(Client(), "send_outbox")
     assert response.status_code == 200
     assert response["Content-Type"].startswith("text/plain")
-    assert "Outbox: sent 0, failed 0" in response.content.decode()
+    # Only how it went: the output (hosts, users, counts) is for the panel.
+    assert response.content.decode() == "send_outbox: ok\n"
     run = CronRun.objects.get()
     assert (run.job, run.via, run.ok) == ("send_outbox", "url", True)
     assert run.finished_at >= run.started_at
@@ -104,36 +119,48 @@ def test_right_token_runs_the_job_and_the_panel_shows_it(client, superuser_clien
     row = html[html.index('id="job-send_outbox"') :]
     row = row[: row.index("</tr>")]
     assert "OK" in row and "Outbox: sent 0, failed 0" in row and "(URL)" in row
-    # The panel gives the URL to paste into the hosting's cron.
-    assert f"http://testserver/cron/run/send_outbox/?token={TOKEN}" in html
+    # The panel gives the command to paste into the hosting's cron.
+    command = f"curl -fsS -X POST -H 'X-Cron-Token: {TOKEN}' http://testserver/cron/run/send_outbox/"
+    assert command in html
+    assert "?token=" not in html
+
+
+def test_the_panel_command_runs_the_job(live_server, superuser_client, urls_on):
+    """The curl line shown on the panel, run as it is against a real server, starts the job."""
+    html = panel_html(superuser_client)
+    command = re.search(r"curl -fsS -X POST [^<]*/cron/run/send_outbox/", html).group(0)
+    command = command.replace("http://testserver", live_server.url)
+    completed = subprocess.run(command, shell=True, capture_output=True, text=True, timeout=60)
+    assert (completed.returncode, completed.stdout) == (0, "send_outbox: ok\n")
+    assert CronRun.objects.filter(job="send_outbox", via="url", ok=True).count() == 1
 
 
 def test_post_with_the_token_header_needs_no_csrf_token(db, urls_on):
-    client = Client(enforce_csrf_checks=True)
-    response = client.post(run_url("send_outbox"), HTTP_X_CRON_TOKEN=TOKEN)
+    response = run_job_url(Client(enforce_csrf_checks=True), "send_outbox")
     assert response.status_code == 200
     assert CronRun.objects.filter(job="send_outbox", ok=True).count() == 1
 
 
 def test_unknown_job_is_404(client, db, urls_on):
-    assert client.get(run_url("flush"), {"token": TOKEN}).status_code == 404
+    assert run_job_url(client, "flush").status_code == 404
     assert not CronRun.objects.exists()
 
 
 def test_a_job_never_runs_twice_at_once(client, db, urls_on):
     with exclusive(cron.lock_name("send_outbox")):
-        response = client.get(run_url("send_outbox"), {"token": TOKEN})
+        response = run_job_url(client, "send_outbox")
     assert response.status_code == 409
-    assert "already running" in response.content.decode()
+    assert response.content.decode() == "send_outbox: busy (already running)\n"
     assert not CronRun.objects.exists()
-    assert client.get(run_url("send_outbox"), {"token": TOKEN}).status_code == 200
+    assert run_job_url(client, "send_outbox").status_code == 200
 
 
 def test_failing_job_is_recorded_as_failed(client, urls_on, superuser_client):
-    make_pok(name="Unreachable", imap_port=free_port())
-    response = Client().get(run_url("sync_inbox"), {"token": TOKEN})
+    make_pok(name="Unreachable", imap_host="127.0.0.1", imap_port=free_port(), imap_user="secret-user")
+    response = run_job_url(Client(), "sync_inbox")
     assert response.status_code == 500
-    assert "sync failed for: Unreachable" in response.content.decode()
+    # No host, user or POK in the answer: the panel shows the output.
+    assert response.content.decode() == "sync_inbox: failed\n"
     run = CronRun.objects.get(job="sync_inbox")
     assert run.ok is False and "Unreachable" in run.summary
     html = panel_html(superuser_client)
