@@ -1,5 +1,8 @@
 import re
+from datetime import timedelta
 from pathlib import Path
+
+from csp import constants as csp
 
 from django.utils.translation import gettext_lazy as _
 
@@ -26,6 +29,8 @@ INSTALLED_APPS = [
     "django_htmx",
     "django_tables2",
     "django_crontab",
+    "axes",
+    "csp",
     "crm",
     "pok",
     "threads",
@@ -36,6 +41,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "crm.middleware.BadInputMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -45,6 +52,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "axes.middleware.AxesMiddleware",  # last, as django-axes asks: it turns a lockout into the lockout page
 ]
 
 ROOT_URLCONF = "crm.urls"
@@ -209,6 +217,49 @@ CRM_SHOP_NAME = env.str("CRM_SHOP_NAME", default="")
 CRM_SHOP_SHARED_SECRETS = config.shared_secrets(env, "CRM_SHOP_SHARED_SECRET")
 # Signing in from the shop with an e-mail no CRM account has creates a staff account (no POKs) when on.
 CRM_SHOP_SIGNIN_CREATE_USERS = config.boolean(env, "CRM_SHOP_SIGNIN_CREATE_USERS", default=False)
+
+# Hardening (issue 13.5): login throttling, Content-Security-Policy, session lifetime.
+# Failed logins per account and per address (django-axes, counted in the database so that every
+# app server sees them); each failure is logged with user name and address, never the password.
+AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend", "django.contrib.auth.backends.ModelBackend"]
+AXES_FAILURE_LIMIT = env.int("CRM_LOGIN_FAILURE_LIMIT", default=10)
+AXES_COOLOFF_TIME = timedelta(minutes=env.int("CRM_LOGIN_COOLOFF_MINUTES", default=15))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]  # either one over the limit locks
+AXES_RESET_ON_SUCCESS = True
+AXES_SENSITIVE_PARAMETERS = []  # the log names the user name and address; the password is never in it
+AXES_LOCKOUT_CALLABLE = "crm.throttling.lockout_response"
+AXES_CLIENT_IP_CALLABLE = "crm.throttling.client_ip"
+# Reverse proxies in front of the app that append the client's address to X-Forwarded-For (0: none).
+CRM_TRUSTED_PROXY_COUNT = env.int("CRM_TRUSTED_PROXY_COUNT", default=0)
+if AXES_FAILURE_LIMIT < 1 or AXES_COOLOFF_TIME <= timedelta(0) or CRM_TRUSTED_PROXY_COUNT < 0:
+    raise config.ConfigError(
+        "CRM_LOGIN_FAILURE_LIMIT and CRM_LOGIN_COOLOFF_MINUTES must be positive, CRM_TRUSTED_PROXY_COUNT not negative"
+    )
+
+# Scripts, styles and images only from our own static files (django-csp). Inline style attributes
+# stay allowed: mail HTML (in srcdoc frames, which inherit this policy) and order badges use them.
+# A template that needs an inline <script> gives it nonce="{{ request.csp_nonce }}".
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [csp.SELF],
+        "script-src": [csp.SELF, csp.NONCE],
+        "style-src": [csp.SELF],
+        "style-src-elem": [csp.SELF],
+        "style-src-attr": [csp.UNSAFE_INLINE],
+        "img-src": [csp.SELF, "data:"],
+        "object-src": [csp.NONE],
+        "base-uri": [csp.SELF],
+        "form-action": [csp.SELF],
+        "frame-ancestors": [csp.NONE],
+    }
+}
+
+# A session lasts one working day by default; changing a password ends the user's other sessions
+# (Django's session auth hash).
+CRM_SESSION_HOURS = env.int("CRM_SESSION_HOURS", default=9)
+if CRM_SESSION_HOURS < 1:
+    raise config.ConfigError(f"CRM_SESSION_HOURS must be at least 1, not {CRM_SESSION_HOURS}")
+SESSION_COOKIE_AGE = CRM_SESSION_HOURS * 3600
 
 LOGGING = {
     "version": 1,

@@ -1,18 +1,12 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from crm.forms import DateField
 from pok.permissions import pok_staff
 from threads.addresses import BadAddress, checked
 from threads.composing import OutgoingFile
 from threads.filtering import ThreadQuery
 from threads.models import CHOSEN_STATUSES, Status
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-    def __init__(self, attrs=None):
-        super().__init__(attrs, format="%Y-%m-%d")
 
 
 class MultipleFileInput(forms.ClearableFileInput):
@@ -128,8 +122,8 @@ class ThreadFilterForm(forms.Form):
     order = forms.CharField(label=_("Order reference or number"), required=False, max_length=64)
     status = forms.ChoiceField(label=_("Status"), required=False)
     owner = forms.ChoiceField(label=_("Owner"), required=False)
-    date_from = forms.DateField(label=_("Last message from"), required=False, widget=DateInput)
-    date_to = forms.DateField(label=_("Last message to"), required=False, widget=DateInput)
+    date_from = DateField(label=_("Last message from"), required=False)
+    date_to = DateField(label=_("Last message to"), required=False)
     undelivered = forms.BooleanField(label=_("Only with an undelivered reply"), required=False)
 
     MORE = ("subject", "sender", "order", "date_from", "date_to")

@@ -6,6 +6,8 @@ until staff ask for them. Style attributes keep only properties that cannot fetc
 The result is shown in a sandboxed iframe whose CSP blocks remote loads a second time.
 """
 
+import base64
+import hashlib
 import re
 from dataclasses import dataclass, field
 
@@ -147,6 +149,14 @@ def mail_body(message, inline_urls: dict[str, str], show_remote_images: bool) ->
     return MailBody(True, *(part.html for part in parts), sum(part.remote_images for part in parts))
 
 
+FRAME_STYLE = (
+    "body{margin:0;font:15px/1.5 system-ui,sans-serif;color:#1f2937;overflow-wrap:anywhere}"
+    "img{max-width:100%;height:auto}table{max-width:100%}"
+)
+# A srcdoc frame inherits the page's Content-Security-Policy too: the page allows this one <style>.
+FRAME_STYLE_CSP_SOURCE = "'sha256-%s'" % base64.b64encode(hashlib.sha256(FRAME_STYLE.encode()).digest()).decode()
+
+
 def framed(html: str, show_remote_images: bool) -> str:
     """A whole document for a sandboxed iframe's srcdoc; its CSP is a second wall behind the sanitiser."""
     images = "'self' data: https: http:" if show_remote_images else "'self' data:"
@@ -154,7 +164,6 @@ def framed(html: str, show_remote_images: bool) -> str:
         '<!doctype html><html><head><meta charset="utf-8">'
         f'<meta http-equiv="Content-Security-Policy" content="default-src \'none\'; img-src {images}; '
         "style-src 'unsafe-inline'\">"
-        '<base target="_blank"><style>body{margin:0;font:15px/1.5 system-ui,sans-serif;color:#1f2937;'
-        "overflow-wrap:anywhere}img{max-width:100%;height:auto}table{max-width:100%}</style>"
+        f'<base target="_blank"><style>{FRAME_STYLE}</style>'
         f"</head><body>{html}</body></html>"
     )

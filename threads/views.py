@@ -18,7 +18,7 @@ from threads import canned, outbox, presence, services
 from threads.addresses import reply_defaults
 from threads.filtering import filter_threads
 from threads.forms import AssignForm, NewThreadForm, ReplyForm, SignatureForm, StatusForm, ThreadFilterForm
-from threads.html import framed, mail_body
+from threads.html import FRAME_STYLE_CSP_SOURCE, framed, mail_body
 from threads.models import Attachment, Delivery, Direction, Message, StaffSignature, Status, Thread
 from threads.permissions import thread_or_404
 from threads.selectors import (
@@ -133,7 +133,17 @@ def next_thread(request, pok_id):
 @staff_required
 def detail(request, public_id):
     thread = thread_or_404(request.user, public_id)
-    return render(request, "threads/detail.html", _detail_context(request, thread, None))
+    return _detail_page(request, thread, None)
+
+
+def _detail_page(request, thread, reply_form, status=200):
+    context = _detail_context(request, thread, reply_form)
+    response = render(request, "threads/detail.html", context, status=status)
+    # django-csp: the mail frames' stylesheet, and remote images once staff ask for them.
+    response._csp_update = {"style-src-elem": [FRAME_STYLE_CSP_SOURCE]}
+    if context["show_images"]:
+        response._csp_update["img-src"] = ["https:", "http:"]
+    return response
 
 
 class MessageEntry:
@@ -232,7 +242,7 @@ def reply(request, public_id):
     else:
         messages.error(request, _("Nothing was sent: correct the form below."))
     thread.refresh_from_db()
-    return render(request, "threads/detail.html", _detail_context(request, thread, form), status=400)
+    return _detail_page(request, thread, form, status=400)
 
 
 def _reply_or_note(request, thread, form):

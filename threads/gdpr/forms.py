@@ -4,6 +4,7 @@ from django import forms
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from crm.forms import DateField
 from customers.models import Disclosure
 from threads.gdpr.collect import normalize
 
@@ -12,8 +13,8 @@ class DisclosureForm(forms.ModelForm):
     class Meta:
         model = Disclosure
         fields = ["disclosed_on", "recipient", "scope"]
+        field_classes = {"disclosed_on": DateField}
         widgets = {
-            "disclosed_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
             "scope": forms.Textarea(attrs={"rows": 2}),
         }
         help_texts = {

@@ -7,6 +7,7 @@ from django import forms
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from crm.forms import DateField
 from pok.models import Pok
 from pok.permissions import visible_poks
 from threads.stats import figures
@@ -16,12 +17,8 @@ DEFAULT_DAYS = 30
 
 
 class PeriodForm(forms.Form):
-    date_from = forms.DateField(
-        label=gettext_lazy("From"), required=False, widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-    )
-    date_to = forms.DateField(
-        label=gettext_lazy("To"), required=False, widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-    )
+    date_from = DateField(label=gettext_lazy("From"), required=False)
+    date_to = DateField(label=gettext_lazy("To"), required=False)
     poks = forms.ModelMultipleChoiceField(
         label=gettext_lazy("Service points"),
         queryset=Pok.objects.none(),

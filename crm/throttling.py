@@ -1,0 +1,23 @@
+"""The client address login throttling counts failures by."""
+
+from django.conf import settings
+from django.shortcuts import render
+
+
+def client_ip(request) -> str:
+    """REMOTE_ADDR, or behind CRM_TRUSTED_PROXY_COUNT proxies the address the outermost one saw.
+
+    Each proxy appends the address it was called from to X-Forwarded-For, so only the last
+    CRM_TRUSTED_PROXY_COUNT entries are ours; what a client wrote before them is not trusted.
+    """
+    count = settings.CRM_TRUSTED_PROXY_COUNT
+    forwarded = [part.strip() for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if part.strip()]
+    if count and len(forwarded) >= count:
+        return forwarded[-count]
+    return request.META.get("REMOTE_ADDR", "")
+
+
+def lockout_response(request, original_response=None, credentials=None):
+    """The page a locked-out login gets (django-axes' AXES_LOCKOUT_CALLABLE), HTTP 429."""
+    minutes = max(1, round(settings.AXES_COOLOFF_TIME.total_seconds() / 60))
+    return render(request, "registration/locked_out.html", {"cooloff_minutes": minutes}, status=429)
