@@ -7,8 +7,8 @@ query value longer than a few hundred characters.
 
 from urllib.parse import unquote_to_bytes
 
-from django.http import HttpResponseBadRequest
 from django.core.handlers.wsgi import get_bytes_from_wsgi
+from django.http import HttpResponseBadRequest
 from django.utils.translation import gettext as _
 
 MAX_PATH_BYTES = 2048
@@ -46,9 +46,9 @@ def query_problem(query_string: str) -> str:
             problem = _text_problem(raw)
             if problem:
                 return problem
-            if len(raw) > MAX_QUERY_VALUE_CHARS:  # bytes >= characters: decode only what may be too long
-                if len(raw.decode()) > MAX_QUERY_VALUE_CHARS:
-                    return _("a query value is too long")
+            # bytes >= characters: decode only what may be too long
+            if len(raw) > MAX_QUERY_VALUE_CHARS and len(raw.decode()) > MAX_QUERY_VALUE_CHARS:
+                return _("a query value is too long")
     return ""
 
 

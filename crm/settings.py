@@ -3,7 +3,6 @@ from datetime import timedelta
 from pathlib import Path
 
 from csp import constants as csp
-
 from django.utils.translation import gettext_lazy as _
 
 from crm import config
@@ -223,7 +222,8 @@ CRM_SHOP_SIGNIN_CREATE_USERS = config.boolean(env, "CRM_SHOP_SIGNIN_CREATE_USERS
 # app server sees them); each failure is logged with user name and address, never the password.
 AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend", "django.contrib.auth.backends.ModelBackend"]
 AXES_FAILURE_LIMIT = env.int("CRM_LOGIN_FAILURE_LIMIT", default=10)
-AXES_COOLOFF_TIME = timedelta(minutes=env.int("CRM_LOGIN_COOLOFF_MINUTES", default=15))
+CRM_LOGIN_COOLOFF_MINUTES = env.int("CRM_LOGIN_COOLOFF_MINUTES", default=15)
+AXES_COOLOFF_TIME = timedelta(minutes=CRM_LOGIN_COOLOFF_MINUTES)
 AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]  # either one over the limit locks
 AXES_RESET_ON_SUCCESS = True
 AXES_SENSITIVE_PARAMETERS = []  # the log names the user name and address; the password is never in it
@@ -231,7 +231,7 @@ AXES_LOCKOUT_CALLABLE = "crm.throttling.lockout_response"
 AXES_CLIENT_IP_CALLABLE = "crm.throttling.client_ip"
 # Reverse proxies in front of the app that append the client's address to X-Forwarded-For (0: none).
 CRM_TRUSTED_PROXY_COUNT = env.int("CRM_TRUSTED_PROXY_COUNT", default=0)
-if AXES_FAILURE_LIMIT < 1 or AXES_COOLOFF_TIME <= timedelta(0) or CRM_TRUSTED_PROXY_COUNT < 0:
+if AXES_FAILURE_LIMIT < 1 or CRM_LOGIN_COOLOFF_MINUTES < 1 or CRM_TRUSTED_PROXY_COUNT < 0:
     raise config.ConfigError(
         "CRM_LOGIN_FAILURE_LIMIT and CRM_LOGIN_COOLOFF_MINUTES must be positive, CRM_TRUSTED_PROXY_COUNT not negative"
     )

@@ -154,7 +154,7 @@ FRAME_STYLE = (
     "img{max-width:100%;height:auto}table{max-width:100%}"
 )
 # A srcdoc frame inherits the page's Content-Security-Policy too: the page allows this one <style>.
-FRAME_STYLE_CSP_SOURCE = "'sha256-%s'" % base64.b64encode(hashlib.sha256(FRAME_STYLE.encode()).digest()).decode()
+FRAME_STYLE_CSP_SOURCE = f"'sha256-{base64.b64encode(hashlib.sha256(FRAME_STYLE.encode()).digest()).decode()}'"
 
 
 def framed(html: str, show_remote_images: bool) -> str:
