@@ -3,6 +3,7 @@
 from datetime import date
 
 from django import forms
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 
 # Dates the CRM can filter by and compute with (a day added, a time zone applied) on every database.
@@ -26,3 +27,35 @@ class DateField(forms.DateField):
     def __init__(self, **kwargs):
         super().__init__(**kwargs)
         self.validators += [MinValueValidator(EARLIEST_DATE), MaxValueValidator(LATEST_DATE)]
+
+
+# Ids are 64-bit (BigAutoField): a larger number finds nothing on PostgreSQL but overflows on SQLite.
+LARGEST_ID = 2**63 - 1
+
+
+def _beyond_ids(value) -> bool:
+    try:
+        return abs(int(value)) > LARGEST_ID
+    except (TypeError, ValueError):
+        return False
+
+
+class ModelChoiceField(forms.ModelChoiceField):
+    """One object by id; a number beyond any id is an invalid choice, never a crash."""
+
+    def to_python(self, value):
+        if _beyond_ids(value):
+            raise ValidationError(self.error_messages["invalid_choice"], code="invalid_choice")
+        return super().to_python(value)
+
+
+class ModelMultipleChoiceField(forms.ModelMultipleChoiceField):
+    """Objects by id; a number beyond any id is an invalid value, never a crash."""
+
+    def clean(self, value):
+        for pk in value if isinstance(value, (list, tuple)) else []:
+            if _beyond_ids(pk):
+                raise ValidationError(
+                    self.error_messages["invalid_pk_value"], code="invalid_pk_value", params={"pk": pk}
+                )
+        return super().clean(value)

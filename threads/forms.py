@@ -1,7 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from crm.forms import DateField
+from crm.forms import DateField, ModelChoiceField
 from pok.permissions import pok_staff
 from threads.addresses import BadAddress, checked
 from threads.composing import OutgoingFile
@@ -95,7 +95,7 @@ def staff_label(user) -> str:
     return f"{name} ({user.get_username()})" if name else user.get_username()
 
 
-class StaffChoiceField(forms.ModelChoiceField):
+class StaffChoiceField(ModelChoiceField):
     def label_from_instance(self, user):
         return staff_label(user)
 

@@ -60,6 +60,10 @@ class ThreadTable(tables.Table):
         empty_text = _("No threads here.")
         orderable = True
 
+    def paginate(self, *args, per_page=None, **kwargs):
+        # The page size is ours: `?per_page=-1` breaks the paginator, `?per_page=1000000` loads the archive.
+        super().paginate(*args, per_page=PER_PAGE, **kwargs)
+
     def render_last_message_at(self, value):
         return date_format(localtime(value), "SHORT_DATETIME_FORMAT")
 

@@ -7,7 +7,7 @@ from django import forms
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from crm.forms import DateField
+from crm.forms import DateField, ModelMultipleChoiceField
 from pok.models import Pok
 from pok.permissions import visible_poks
 from threads.stats import figures
@@ -19,7 +19,7 @@ DEFAULT_DAYS = 30
 class PeriodForm(forms.Form):
     date_from = DateField(label=gettext_lazy("From"), required=False)
     date_to = DateField(label=gettext_lazy("To"), required=False)
-    poks = forms.ModelMultipleChoiceField(
+    poks = ModelMultipleChoiceField(
         label=gettext_lazy("Service points"),
         queryset=Pok.objects.none(),
         required=False,
