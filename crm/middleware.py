@@ -5,13 +5,15 @@ PostgreSQL refuses NUL in text (a 500 if it got that far), and no page of the CR
 query value longer than a few hundred characters.
 """
 
+import re
 from urllib.parse import unquote_to_bytes
 
-from django.core.handlers.wsgi import get_bytes_from_wsgi
 from django.http import HttpResponseBadRequest
 from django.utils.translation import gettext as _
 
-MAX_PATH_BYTES = 2048
+MAX_PATH_CHARS = 2048
+# How Django writes a byte of the path that is not UTF-8; no address of the CRM has a percent sign.
+REPERCENTED_BYTE = re.compile("%[89A-F][0-9A-F]")
 MAX_QUERY_VALUE_CHARS = 4096
 
 
@@ -20,7 +22,7 @@ class BadInputMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        problem = path_problem(_raw_path(request)) or query_problem(request.META.get("QUERY_STRING", ""))
+        problem = path_problem(request.path_info) or query_problem(request.META.get("QUERY_STRING", ""))
         if problem:
             return _bad_request(problem)
         return self.get_response(request)
@@ -38,17 +40,15 @@ def _bad_request(problem: str) -> HttpResponseBadRequest:
     return HttpResponseBadRequest(f"{_('Bad request')}: {problem}\n", content_type="text/plain; charset=utf-8")
 
 
-def _raw_path(request) -> bytes:
-    """The path as the client sent it, percent-decoded but not yet decoded from UTF-8."""
-    if "PATH_INFO" in request.META:
-        return get_bytes_from_wsgi(request.META, "PATH_INFO", "/")
-    return request.path_info.encode()
-
-
-def path_problem(path: bytes) -> str:
-    if len(path) > MAX_PATH_BYTES:
+def path_problem(path: str) -> str:
+    """Problems of request.path_info: Django has decoded it, percent-encoding again the bytes that are not UTF-8."""
+    if len(path) > MAX_PATH_CHARS:
         return _("the address is too long")
-    return _text_problem(path)
+    if "\x00" in path:
+        return _("the address contains a NUL byte")
+    if REPERCENTED_BYTE.search(path):
+        return _("the address is not valid UTF-8")
+    return ""
 
 
 def query_problem(query_string: str) -> str:
