@@ -47,13 +47,13 @@ def boolean(env: environ.Env, name: str, default: bool) -> bool:
     raise ConfigError(f"{name} must be true or false, not {value!r}")
 
 
-def integer(env: environ.Env, name: str, default: int) -> int:
+def integer(env: environ.Env, name: str, default: int, minimum: int = 0) -> int:
     try:
         value = env.int(name, default=default)
     except (ValueError, ImproperlyConfigured):
-        value = -1
-    if value < 0:
-        raise ConfigError(f"{name} must be a whole number of 0 or more, not {env.str(name)!r}")
+        raise ConfigError(f"{name} must be a whole number, not {env.str(name)!r}") from None
+    if value < minimum:
+        raise ConfigError(f"{name} must be at least {minimum}, not {value}")
     return value
 
 
