@@ -9,6 +9,7 @@ import re
 from urllib.parse import unquote_to_bytes
 
 from django.http import HttpResponseBadRequest
+from django.utils import translation
 from django.utils.translation import gettext as _
 
 MAX_PATH_CHARS = 2048
@@ -22,9 +23,11 @@ class BadInputMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        problem = path_problem(request.path_info) or query_problem(request.META.get("QUERY_STRING", ""))
-        if problem:
-            return _bad_request(problem)
+        # Before LocaleMiddleware: the answer is in the language the browser asks for.
+        with translation.override(translation.get_language_from_request(request)):
+            problem = path_problem(request.path_info) or query_problem(request.META.get("QUERY_STRING", ""))
+            if problem:
+                return _bad_request(problem)
         return self.get_response(request)
 
     def process_exception(self, request, exception):
@@ -37,7 +40,8 @@ class BadInputMiddleware:
 
 
 def _bad_request(problem: str) -> HttpResponseBadRequest:
-    return HttpResponseBadRequest(f"{_('Bad request')}: {problem}\n", content_type="text/plain; charset=utf-8")
+    text = _("Bad request: %(problem)s") % {"problem": problem}
+    return HttpResponseBadRequest(text + "\n", content_type="text/plain; charset=utf-8")
 
 
 def path_problem(path: str) -> str:
