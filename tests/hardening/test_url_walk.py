@@ -44,6 +44,13 @@ KNOWN_PARAMETERS = [
     *["sort", "page", "per_page"],
     *["o", "p", "e", "_popup", "_to_field", "_changelist_filters"],
 ]
+# Every field the CRM's forms and POST views read (the admin's forms are Django's, and its delete pages
+# delete on any POST, so the admin is walked with GET only; logout would end the walk's session).
+FORM_FIELDS = [
+    *["text", "action", "recipient", "subject", "status", "owner", "leaving", "replying"],
+    *["email", "confirm_email", "disclosed_on", "scope", "username", "password", "next"],
+]
+NOT_POSTED = re.compile(r"^(logout|admin:.*)$")
 ROLES = ["anonymous", "staff of another POK", "staff", "superuser"]
 LINKED_QUERY = re.compile(r'href="[^"?]*\?([^"#]*)')
 ROUTE_PARAMETER = re.compile(r"<(?:\w+:)?(\w+)>")
@@ -182,12 +189,18 @@ def parameters_read(client, path, recording) -> set[str]:
     return names
 
 
-def check(client, url, label, failures):
-    response = client.get(url)
-    if response.status_code >= 500 or (label in REFUSED_AT_THE_DOOR and response.status_code != 400):
+def check(client, url, label, failures, body=None):
+    if body is None:
+        response = client.get(url)
+    else:
+        response = client.post(url, body, content_type="application/x-www-form-urlencoded")
+    refused = label in REFUSED_AT_THE_DOOR and body is None
+    if response.status_code >= 500 or (refused and response.status_code != 400):
         error = getattr(response, "exc_info", None)
         detail = repr(error[1]) if error else ""
-        failures.append(f"{response.status_code} {label}: {url[:150]} {detail}")
+        failures.append(
+            f"{response.status_code} {label}: {'POST ' + body[:80] if body else 'GET'} {url[:150]} {detail}"
+        )
 
 
 @pytest.mark.parametrize("role", ROLES)
@@ -212,3 +225,27 @@ def test_no_url_gives_500_on_bad_input(world, role, recording_get):
         assert {"date_from", "date_to", "sort", "page", "email", "q", "after", "poks"} <= read_somewhere
     if role == "superuser":
         assert {"o", "q", "active__exact", "language__exact"} <= read_somewhere
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_no_form_gives_500_on_bad_input(world, role):
+    """The same bad values POSTed in every form field, all at once and (as the superuser, who reaches
+    every form) one by one."""
+    client = world["clients"][role]
+    failures = []
+    for name, route in url_patterns():
+        if NOT_POSTED.match(name):
+            continue
+        path, _parts = fill(name, route, world)
+        for label, bad in BAD_VALUES.items():
+            check(client, path, label, failures, body="&".join(f"{field}={bad}" for field in FORM_FIELDS))
+            if role == "superuser":
+                for field in FORM_FIELDS:
+                    check(client, path, label, failures, body=f"{field}={bad}")
+    assert not failures, f"{len(failures)} bad answers:\n" + "\n".join(failures[:40])
+    assert logged_in_as(client, role), "the walk must not have logged the client out"
+
+
+def logged_in_as(client, role) -> bool:
+    answer = client.get("/").status_code
+    return answer == 302 if role == "anonymous" else answer == 200
