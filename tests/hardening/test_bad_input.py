@@ -7,6 +7,7 @@ import pytest
 
 from crm.middleware import MAX_QUERY_VALUE_CHARS, path_problem, query_problem
 from tests.ui.mails import receive
+from threads.tables import PER_PAGE
 
 
 @pytest.fixture
@@ -84,3 +85,16 @@ def test_the_door_lets_ordinary_input_through():
     assert query_problem("q=" + "ż" * MAX_QUERY_VALUE_CHARS) == ""  # characters count, not bytes
     assert query_problem("q=" + "ż" * (MAX_QUERY_VALUE_CHARS + 1)) != ""
     assert query_problem("a%00b=1") != ""  # names too
+
+
+@pytest.mark.parametrize("per_page", ["-1", "0", "1000000"])
+def test_the_page_size_of_the_lists_is_ours(anna_client, pok_a, thread, per_page):
+    response = anna_client.get(f"/pok/{pok_a.pk}/inbox/", {"per_page": per_page})
+    assert response.status_code == 200
+    assert response.context["table"].paginator.per_page == PER_PAGE
+
+
+def test_a_service_point_id_beyond_64_bits_is_a_form_error(anna_client):
+    response = anna_client.get("/stats/", {"poks": "9" * 30})
+    assert response.status_code == 200
+    assert response.context["form"].errors["poks"] == [f"“{'9' * 30}” is not a valid value."]
