@@ -1,5 +1,5 @@
-"""Bad input stops at the door: a path or query string with a NUL byte, bytes that are not UTF-8
-or an absurdly long value gets HTTP 400 before any view (or the database) sees it.
+"""Bad input stops at the door: a path, query string or cookie with a NUL byte, bytes that are not
+UTF-8 or an absurdly long value gets HTTP 400 before any view (or the database) sees it.
 
 PostgreSQL refuses NUL in text (a 500 if it got that far), and no page of the CRM takes a
 query value longer than a few hundred characters.
@@ -25,7 +25,11 @@ class BadInputMiddleware:
     def __call__(self, request):
         # Before LocaleMiddleware: the answer is in the language the browser asks for.
         with translation.override(translation.get_language_from_request(request)):
-            problem = path_problem(request.path_info) or query_problem(request.META.get("QUERY_STRING", ""))
+            problem = (
+                path_problem(request.path_info)
+                or query_problem(request.META.get("QUERY_STRING", ""))
+                or cookie_problem(request.COOKIES)
+            )
             if problem:
                 return _bad_request(problem)
         return self.get_response(request)
@@ -65,6 +69,13 @@ def query_problem(query_string: str) -> str:
             # bytes >= characters: decode only what may be too long
             if len(raw) > MAX_QUERY_VALUE_CHARS and len(raw.decode()) > MAX_QUERY_VALUE_CHARS:
                 return _("a query value is too long")
+    return ""
+
+
+def cookie_problem(cookies: dict[str, str]) -> str:
+    """A session cookie "\\000..." (Django decodes the octal escape) would reach the session table."""
+    if any("\x00" in name or "\x00" in value for name, value in cookies.items()):
+        return _("a cookie contains a NUL byte")
     return ""
 
 

@@ -98,3 +98,11 @@ def test_a_service_point_id_beyond_64_bits_is_a_form_error(anna_client):
     response = anna_client.get("/stats/", {"poks": "9" * 30})
     assert response.status_code == 200
     assert response.context["form"].errors["poks"] == [f"“{'9' * 30}” is not a valid value."]
+
+
+@pytest.mark.parametrize("cookie", ["sessionid", "csrftoken", "django_language"])
+def test_a_nul_in_a_cookie_is_400(client, db, settings, cookie):
+    client.cookies[cookie] = "\x00" * 40  # sent as "\000\000...", which Django's cookie parser decodes
+    response = client.get("/login/")
+    assert response.status_code == 400
+    assert "NUL" in response.content.decode()
