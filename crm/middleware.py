@@ -1,4 +1,4 @@
-"""Bad input stops at the door: a path, query string or cookie with a NUL byte, bytes that are not
+"""Bad input stops at the door: a path, query string, header or cookie with a NUL byte, bytes that are not
 UTF-8 or an absurdly long value gets HTTP 400 before any view (or the database) sees it.
 
 PostgreSQL refuses NUL in text (a 500 if it got that far), and no page of the CRM takes a
@@ -28,6 +28,7 @@ class BadInputMiddleware:
             problem = (
                 path_problem(request.path_info)
                 or query_problem(request.META.get("QUERY_STRING", ""))
+                or header_problem(request.META)
                 or cookie_problem(request.COOKIES)
             )
             if problem:
@@ -69,6 +70,13 @@ def query_problem(query_string: str) -> str:
             # bytes >= characters: decode only what may be too long
             if len(raw) > MAX_QUERY_VALUE_CHARS and len(raw.decode()) > MAX_QUERY_VALUE_CHARS:
                 return _("a query value is too long")
+    return ""
+
+
+def header_problem(meta: dict) -> str:
+    """HTTP forbids NUL in a header; django-axes stores the User-Agent and Accept of a failed login."""
+    if any(key.startswith("HTTP_") and "\x00" in str(value) for key, value in meta.items()):
+        return _("a header contains a NUL byte")
     return ""
 
 

@@ -1,5 +1,7 @@
 """The client address login throttling counts failures by."""
 
+import ipaddress
+
 from django.conf import settings
 from django.shortcuts import render
 
@@ -12,9 +14,17 @@ def client_ip(request) -> str:
     """
     count = settings.CRM_TRUSTED_PROXY_COUNT
     forwarded = [part.strip() for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if part.strip()]
-    if count and len(forwarded) >= count:
+    if count and len(forwarded) >= count and _is_address(forwarded[-count]):
         return forwarded[-count]
     return request.META.get("REMOTE_ADDR", "")
+
+
+def _is_address(text: str) -> bool:
+    try:
+        ipaddress.ip_address(text)
+    except ValueError:
+        return False
+    return True
 
 
 def lockout_response(request, original_response=None, credentials=None):

@@ -129,3 +129,20 @@ def test_the_address_behind_trusted_proxies(settings):
     assert client_ip(FakeRequest("10.0.0.1")) == "10.0.0.1"
     settings.CRM_TRUSTED_PROXY_COUNT = 2
     assert client_ip(FakeRequest("10.0.0.1", "6.6.6.6, 1.2.3.4, 10.0.0.2")) == "1.2.3.4"
+
+
+@pytest.mark.parametrize("header", ["HTTP_USER_AGENT", "HTTP_ACCEPT"])
+def test_a_login_with_a_nul_in_a_header_is_400(root, header):
+    """django-axes stores the user agent and Accept header of a failure, and PostgreSQL takes no NUL."""
+    client = Client(**{header: "Mozilla\x00/5.0"})
+    response = client.post("/login/", {"username": "root", "password": "wrong"})
+    assert response.status_code == 400
+    assert not AccessAttempt.objects.exists()
+
+
+def test_a_forged_forwarded_address_is_not_trusted(root, settings):
+    settings.CRM_TRUSTED_PROXY_COUNT = 2  # one proxy more than there is: the client's header counts
+    client = Client(HTTP_X_FORWARDED_FOR="not-an-address, 10.0.0.1", REMOTE_ADDR="10.0.0.2")
+    response = client.post("/login/", {"username": "root", "password": "wrong"})
+    assert response.status_code == 200
+    assert AccessAttempt.objects.get(username="root").ip_address == "10.0.0.2"
