@@ -1,4 +1,4 @@
-"""The client address login throttling counts failures by."""
+"""Login throttling (django-axes) hooks: the client address failures are counted by, and the lockout page."""
 
 import ipaddress
 
