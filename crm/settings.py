@@ -230,6 +230,7 @@ AXES_VERBOSE = False  # no start-up banner on every manage.py run (cron would ma
 AXES_SENSITIVE_PARAMETERS = []  # the log names the user name and address; the password is never in it
 AXES_LOCKOUT_CALLABLE = "crm.throttling.lockout_response"
 AXES_CLIENT_IP_CALLABLE = "crm.throttling.client_ip"
+AXES_USERNAME_CALLABLE = "crm.throttling.username"
 # Reverse proxies in front of the app that append the client's address to X-Forwarded-For (0: none).
 CRM_TRUSTED_PROXY_COUNT = config.integer(env, "CRM_TRUSTED_PROXY_COUNT", default=0, minimum=0)
 

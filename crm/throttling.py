@@ -5,6 +5,8 @@ import ipaddress
 from django.conf import settings
 from django.shortcuts import render
 
+USERNAME_CHARS = 255  # axes.models.AccessAttempt.username
+
 
 def client_ip(request) -> str:
     """REMOTE_ADDR, or behind CRM_TRUSTED_PROXY_COUNT proxies the address the outermost one saw.
@@ -25,6 +27,14 @@ def _is_address(text: str) -> bool:
     except ValueError:
         return False
     return True
+
+
+def username(request, credentials=None) -> str | None:
+    """The user name failures are counted by (AXES_USERNAME_CALLABLE), as django-axes finds it, cut to what its
+    table holds: a 100 kB user name on a failed login was a database error on PostgreSQL."""
+    field = settings.AXES_USERNAME_FORM_FIELD
+    name = credentials.get(field) if credentials else getattr(request, "POST", {}).get(field)
+    return name[:USERNAME_CHARS] if isinstance(name, str) else name
 
 
 def lockout_response(request, original_response=None, credentials=None):

@@ -146,3 +146,10 @@ def test_a_forged_forwarded_address_is_not_trusted(root, settings):
     response = client.post("/login/", {"username": "root", "password": "wrong"})
     assert response.status_code == 200
     assert AccessAttempt.objects.get(username="root").ip_address == "10.0.0.2"
+
+
+@pytest.mark.parametrize("path", LOGIN_PAGES)
+def test_an_overlong_user_name_is_a_failed_login(root, path):
+    response, client = log_in(path, "x" * 100_000, "wrong")
+    assert response.status_code == 200 and not logged_in(client)
+    assert AccessAttempt.objects.get().username == "x" * 255
