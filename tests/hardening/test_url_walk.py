@@ -102,7 +102,7 @@ def world(pok_a, pok_b, anna, bob, client):
         attachments=[("a.txt", b"data", "text", "plain")],
     )
     thread = message.thread
-    reply = services.reply(thread, anna, "answer", then_status=Status.WAITING)
+    reply = services.reply(thread, author=anna, text="answer", then_status=Status.WAITING)
     Message.objects.filter(pk=reply.pk).update(delivery="failed")
     canned = CannedReply.objects.create(name="Hello", language=pok_a.language, text="Hello {first_name}")
     disclosure = Disclosure.objects.create(email="jan@example.com", disclosed_on="2026-01-02", recipient="R", scope="S")
