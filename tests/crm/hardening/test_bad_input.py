@@ -6,7 +6,7 @@ from urllib.parse import urlsplit
 import pytest
 
 from crm.middleware import MAX_QUERY_VALUE_CHARS, path_problem, query_problem
-from tests.ui.mails import receive
+from tests.threads.ui.mails import receive
 from threads.tables import PER_PAGE
 
 

@@ -5,8 +5,8 @@ from playwright.sync_api import expect
 
 from pok.models import Pok
 from search.indexing import reindex_full
-from tests.browser.conftest import demo, log_in, outside_world  # noqa: F401 (fixtures)
-from tests.ui.mails import PNG, receive
+from tests.threads.browser.conftest import demo, log_in, outside_world  # noqa: F401 (fixtures)
+from tests.threads.ui.mails import PNG, receive
 from threads.models import Thread
 
 pytestmark = pytest.mark.browser

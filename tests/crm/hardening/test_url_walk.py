@@ -18,7 +18,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, resolve
 
 from customers.models import Disclosure
 from tests.factories import make_staff
-from tests.ui.mails import PNG, receive
+from tests.threads.ui.mails import PNG, receive
 from threads import services
 from threads.models import CannedReply, Message, Status, Thread
 

@@ -1,1 +1,0 @@
-from tests.ui.conftest import anna, anna_client, bob, pok_a, pok_b  # noqa: F401 (fixtures)
