@@ -126,6 +126,7 @@ def world(pok_a, pok_b, anna, bob, client, settings):
     }
     by_name = {
         "threads:retry": {"message_id": reply.pk},
+        "threads:give_up": {"message_id": reply.pk},
         "threads:raw": {"message_id": message.pk},
         "threads:attachment": {"attachment_id": message.attachments.get(is_inline=False).pk},
         "threads:inline": {"attachment_id": message.attachments.get(is_inline=True).pk},
