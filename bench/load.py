@@ -1,4 +1,4 @@
-"""Load test (issue 13.6): concurrent staff against the production server on PostgreSQL.
+"""Load test: concurrent staff against the production server on PostgreSQL.
 
 Starts a throwaway PostgreSQL (or uses --database-url), seeds it as bench/pages.py does
 (100,000 threads, a 2,000-customer shop), starts Dovecot and an SMTP server, then for each

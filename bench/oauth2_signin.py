@@ -1,4 +1,4 @@
-"""OAuth2 IMAP sign-in benchmark: the cached access token against refreshing before every sign-in (issue 14).
+"""OAuth2 IMAP sign-in benchmark: the cached access token against refreshing before every sign-in.
 
     .venv/bin/python -m bench.oauth2_signin [--signins 200]
 

@@ -217,7 +217,7 @@ CRM_SHOP_SHARED_SECRETS = config.shared_secrets(env, "CRM_SHOP_SHARED_SECRET")
 # Signing in from the shop with an e-mail no CRM account has creates a staff account (no POKs) when on.
 CRM_SHOP_SIGNIN_CREATE_USERS = config.boolean(env, "CRM_SHOP_SIGNIN_CREATE_USERS", default=False)
 
-# Hardening (issue 13.5): login throttling, Content-Security-Policy, session lifetime.
+# Hardening: login throttling, Content-Security-Policy, session lifetime.
 # Failed logins per account and per address (django-axes, counted in the database so that every
 # app server sees them); each failure is logged with user name and address, never the password.
 AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend", "django.contrib.auth.backends.ModelBackend"]

@@ -1,4 +1,4 @@
-"""Whether a customer's first message may get an automatic acknowledgement (issue 16.7): a pure check
+"""Whether a customer's first message may get an automatic acknowledgement: a pure check
 of its headers. Never to automatic mail, bounces, mailing lists or no-reply addresses, and never to old
 mail (a first sync of a full mailbox must not answer years of it). The per-sender loop guard and the
 POK setting are checked by threads.services.acknowledge."""

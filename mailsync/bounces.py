@@ -1,4 +1,4 @@
-"""What a bounce says: which of our messages it returns, to whom it failed, and why (issue 16.4).
+"""What a bounce says: which of our messages it returns, to whom it failed, and why.
 
 A pure function over the raw bytes. Reads RFC 3464 delivery reports (multipart/report; Postfix,
 Exchange / Outlook.com, Gmail, Onet, Interia send these) and the common plain-text bounces (Exim,

@@ -1,4 +1,4 @@
-"""The receiving server's spam verdict in a message's headers (issue 16.8): a pure function.
+"""The receiving server's spam verdict in a message's headers: a pure function.
 
 X-Spam-Flag: YES, X-Spam-Status: Yes, ... (SpamAssassin) and X-Spam: Yes (Rspamd) mark spam.
 Failed SPF, DKIM or DMARC checks in Authentication-Results are only a hint shown to staff: forwarded

@@ -1,4 +1,4 @@
-"""Mail server failures sorted into a few kinds, each with a short sentence for people (issue 16.3).
+"""Mail server failures sorted into a few kinds, each with a short sentence for people.
 
 The kind is decided from the exception when it happens and stored beside the technical line;
 the sentence is the kind's label, so it is shown in the reader's language, not the sender's.

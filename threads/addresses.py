@@ -1,4 +1,4 @@
-"""Who a reply goes to: To, Cc and Bcc, checked, and filled from the customer's last message (issue 16.5)."""
+"""Who a reply goes to: To, Cc and Bcc, checked, and filled from the customer's last message."""
 
 from dataclasses import dataclass, field
 from email.utils import getaddresses

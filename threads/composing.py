@@ -42,7 +42,7 @@ class Signatures:
 
 
 def signatures_for(pok, author) -> Signatures:
-    """The signatures a reply by `author` from `pok` ends with (issue 16.6)."""
+    """The signatures a reply by `author` from `pok` ends with."""
     staff = StaffSignature.objects.filter(user=author).values_list("text", flat=True).first() if author else ""
     shop = PokSignature.objects.filter(pok=pok, language=pok.language).values_list("text", flat=True).first()
     return Signatures((staff or "").strip(), (shop or "").strip())

@@ -13,7 +13,7 @@ class Status(models.TextChoices):
     NEW = "new", _("new")
     WAITING = "waiting", _("waiting")
     ARCHIVED = "archived", _("archived")
-    # Blocked senders and mail the server calls spam: the POK's Spam view, never the INBOX (issue 16.8).
+    # Blocked senders and mail the server calls spam: the POK's Spam view, never the INBOX.
     SPAM = "spam", _("spam")
 
 
@@ -284,7 +284,7 @@ class ThreadPresence(models.Model):
 
 
 class PokSignature(models.Model):
-    """The service point's signature under replies, per language (issue 16.6)."""
+    """The service point's signature under replies, per language."""
 
     pok = models.ForeignKey(Pok, on_delete=models.CASCADE, related_name="signatures", verbose_name=_("service point"))
     language = models.CharField(_("language"), max_length=5, choices=Language.choices, default=Language.POLISH)
@@ -316,7 +316,7 @@ class StaffSignature(models.Model):
 
 
 class AcknowledgementTemplate(models.Model):
-    """The text of a POK's automatic acknowledgement of new requests, per language (issue 16.7).
+    """The text of a POK's automatic acknowledgement of new requests, per language.
 
     Placeholders: {token} (the thread's #XXXXXXX), {subject}."""
 

@@ -95,7 +95,7 @@ def mine(request):
 @require_http_methods(["GET", "POST"])
 @staff_required
 def my_signature(request):
-    """Staff edit their own signature (issue 16.6)."""
+    """Staff edit their own signature."""
     current = StaffSignature.objects.filter(user=request.user).values_list("text", flat=True).first() or ""
     form = SignatureForm(request.POST or None, initial={"text": current})
     if request.method == "POST":

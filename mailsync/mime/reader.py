@@ -1,4 +1,4 @@
-"""Raw RFC 822 bytes -> ParsedMessage, as pure functions that never raise (issue 3, points 5, 7, 9).
+"""Raw RFC 822 bytes -> ParsedMessage, as pure functions that never raise.
 
 The MIME tree is parsed once with the standard library (compat32 keeps the raw 8-bit bytes of
 headers and bodies, so the charset is decided here from the bytes, not from the label). mail-parser

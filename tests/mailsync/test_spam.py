@@ -1,4 +1,4 @@
-"""Spam and blocked senders (issue 16.8) through Dovecot: such mail lands in the POK's Spam view,
+"""Spam and blocked senders through Dovecot: such mail lands in the POK's Spam view,
 never the INBOX, is never deleted unseen; "not spam" moves it back and unblocks the sender."""
 
 import pytest

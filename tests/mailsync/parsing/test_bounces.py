@@ -1,5 +1,5 @@
 """The bounce corpus (tests/mailsync/parsing/corpus/bounces): each format read for the returned message,
-the failed recipient and the reason (issue 16.4). Pure functions, no database."""
+the failed recipient and the reason. Pure functions, no database."""
 
 from pathlib import Path
 

@@ -1,4 +1,4 @@
-"""In Chromium, SMTP down then up (issue 16): the thread stays in the INBOX marked, the error is a
+"""In Chromium, SMTP down then up: the thread stays in the INBOX marked, the error is a
 sentence with the technical line folded away, the counts show it, and a retry files the thread."""
 
 import re

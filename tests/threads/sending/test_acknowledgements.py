@@ -1,4 +1,4 @@
-"""Acknowledgement of new requests (issue 16.7) through Dovecot and aiosmtpd: once, with the token, in
+"""Acknowledgement of new requests through Dovecot and aiosmtpd: once, with the token, in
 the POK's language; never to auto-replies, bounces, lists or no-reply senders; a loop guard per sender."""
 
 from datetime import timedelta

@@ -1,5 +1,5 @@
 """A bounce of each assembled format, delivered into the POK's Dovecot mailbox after a real send through
-aiosmtpd, marks the right reply bounced and reopens its thread (issue 16.4)."""
+aiosmtpd, marks the right reply bounced and reopens its thread."""
 
 import pytest
 from django.urls import reverse

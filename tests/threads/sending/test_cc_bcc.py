@@ -1,4 +1,4 @@
-"""Cc and Bcc (issue 16.5): kept from the customer's mail, offered for the reply (reply to all by default),
+"""Cc and Bcc: kept from the customer's mail, offered for the reply (reply to all by default),
 validated, never our own addresses, and exactly what reaches aiosmtpd's envelope."""
 
 from email import message_from_bytes, policy

@@ -1,5 +1,5 @@
 """SMTP and IMAP failures against real servers, sorted into kinds with a sentence for people in
-Polish and English (issue 16.3); the technical line is kept beside it."""
+Polish and English; the technical line is kept beside it."""
 
 import socket
 import threading

@@ -1,4 +1,4 @@
-"""Signatures (issue 16.6): the staff member's and the service point's (per language) under every reply,
+"""Signatures: the staff member's and the service point's (per language) under every reply,
 in the text and the HTML part; the staff member edits theirs, the admin both."""
 
 from email import message_from_bytes, policy

@@ -1,4 +1,4 @@
-"""A reply the customer never got is never filed away (issue 16.1), against the real aiosmtpd.
+"""A reply the customer never got is never filed away, against the real aiosmtpd.
 
 Every combination of action, failure and retry is walked; after every step no thread may be
 waiting or archived while one of its replies is undelivered.

@@ -1,5 +1,5 @@
 """What staff are told after "Reply and ..." with the real aiosmtpd: sent, or not sent and why, in
-both languages; never a green "queued" above a red "failed" (issue 16.2, 16.3).
+both languages; never a green "queued" above a red "failed".
 
 Transactional: the send runs on commit inside the request, as in production.
 """

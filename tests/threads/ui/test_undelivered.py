@@ -1,4 +1,4 @@
-"""Undelivered replies are visible everywhere, and flash messages tell what really happened (issue 16.2)."""
+"""Undelivered replies are visible everywhere, and flash messages tell what really happened."""
 
 import re
 
