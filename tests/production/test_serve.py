@@ -1,89 +1,34 @@
 """scripts/serve for real: gunicorn on a free port against the test database, static files by
 WhiteNoise, the TLS-proxy settings from the environment, a one-line refusal of an unmigrated database."""
 
-import http.client
 import json
 import os
 import re
 import subprocess
 import sys
-from http.cookies import SimpleCookie
 from pathlib import Path
-from urllib.parse import urlencode
 
 import pytest
-from django.contrib.auth.hashers import PBKDF2PasswordHasher
 from django.urls import reverse
 from django.utils import timezone
 
 from crm import serve
 from mailsync.storing import store_message
 from pok.models import Pok
-from tests.conftest import PROJECT_ROOT, _test_database_url
-from tests.factories import make_pok, make_staff
+from tests.factories import make_pok
 from tests.mailsync.mails import mail
-from tests.servers._local import HOST, free_port, log_tail, wait_for_port
+from tests.production.serving import (
+    PUBLIC_ORIGIN,
+    SERVE,
+    START_TIMEOUT,
+    cookies,
+    log_in,
+    production_environment,
+    staff_member,
+)
+from tests.servers._local import HOST, free_port
 
-SERVE = PROJECT_ROOT / "scripts" / "serve"
-PUBLIC_ORIGIN = "https://crm.example.com"
-START_TIMEOUT = 120
 PAYLOAD = bytes(range(256)) * 300
-
-
-def production_environment(tmp_path: Path, **overrides) -> dict[str, str]:
-    """crm.settings (not the test settings) as an operator would set it, on the test database."""
-    env = {key: value for key, value in os.environ.items() if not key.startswith(("DJANGO_", "CRM_S3"))}
-    env.update(
-        DJANGO_SETTINGS_MODULE="crm.settings",
-        DATABASE_URL=_test_database_url(),
-        DEBUG="false",
-        ALLOWED_HOSTS="127.0.0.1,crm.example.com",
-        STATIC_ROOT=str(tmp_path / "static"),
-        MEDIA_ROOT=str(tmp_path / "media"),
-        CRM_WEB_WORKERS="2",
-    )
-    return {**env, **overrides}
-
-
-class Served:
-    def __init__(self, port: int, log: Path):
-        self.port, self.log = port, log
-
-    def request(self, method, path, body=None, headers=None):
-        connection = http.client.HTTPConnection(HOST, self.port, timeout=30)
-        try:
-            connection.request(method, path, body=body, headers=headers or {})
-            response = connection.getresponse()
-            return response.status, response.msg, response.read()
-        finally:
-            connection.close()
-
-
-@pytest.fixture
-def start_served(tmp_path):
-    processes = []
-
-    def start(**overrides) -> Served:
-        port = free_port()
-        log = tmp_path / f"serve-{port}.log"
-        env = production_environment(tmp_path, CRM_WEB_BIND=f"{HOST}:{port}", **overrides)
-        with log.open("wb") as output:
-            process = subprocess.Popen([str(SERVE)], env=env, stdout=output, stderr=subprocess.STDOUT)
-        processes.append(process)
-        try:
-            wait_for_port(port, START_TIMEOUT, is_alive=lambda: process.poll() is None)
-        except (RuntimeError, TimeoutError) as error:
-            pytest.fail(f"scripts/serve did not start: {error}\n{log_tail(log)}")
-        return Served(port, log)
-
-    yield start
-    for process in processes:
-        process.terminate()
-        try:
-            process.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
 
 
 def test_serves_health_login_and_static_files(transactional_db, start_served):
@@ -118,7 +63,6 @@ def test_login_behind_a_tls_proxy(transactional_db, start_served):
         CSRF_TRUSTED_ORIGINS=PUBLIC_ORIGIN,
         SECURE_SSL_REDIRECT="true",
         SECURE_HSTS_SECONDS="31536000",
-        HTTPS="true",
     )
     proxied = {"Host": "crm.example.com", "X-Forwarded-Proto": "https"}
 
@@ -147,42 +91,6 @@ def test_attachments_come_from_the_bucket_through_the_server(transactional_db, s
 
     assert status == 200 and body == PAYLOAD
     assert headers["Content-Disposition"].startswith("attachment;")
-
-
-def staff_member(username: str, *poks):
-    user = make_staff(username, *poks)
-    # The production settings know no MD5 (the test hasher): a PBKDF2 hash, cheap to check.
-    user.password = PBKDF2PasswordHasher().encode(f"pass-{username}", "salt1234", iterations=1000)
-    user.save()
-    return user
-
-
-def cookies(headers) -> SimpleCookie:
-    jar = SimpleCookie()
-    for value in headers.get_all("Set-Cookie") or []:
-        jar.load(value)
-    return jar
-
-
-def log_in(served: Served, username: str, headers: dict):
-    """The session cookie (a Morsel) of `username`, logged in through the form as a browser does."""
-    status, answer, body = served.request("GET", "/login/", headers=headers)
-    assert status == 200
-    token = re.search(rb'name="csrfmiddlewaretoken" value="([^"]+)"', body).group(1).decode()
-    form = urlencode({"username": username, "password": f"pass-{username}", "csrfmiddlewaretoken": token})
-    status, answer, body = served.request(
-        "POST",
-        "/login/",
-        body=form,
-        headers={
-            **headers,
-            "Content-Type": "application/x-www-form-urlencoded",
-            "Cookie": f"csrftoken={cookies(answer)['csrftoken'].value}",
-        },
-    )
-    assert status == 302, body[:300]
-    assert answer["Location"] == "/"
-    return cookies(answer)["sessionid"]
 
 
 def run_serve(tmp_path, **overrides) -> subprocess.CompletedProcess:

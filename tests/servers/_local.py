@@ -3,6 +3,7 @@
 import atexit
 import os
 import socket
+import subprocess
 import tempfile
 import time
 from pathlib import Path
@@ -73,3 +74,29 @@ def launch(server, *steps):
         raise
     atexit.register(server.stop)
     return server
+
+
+def self_signed_cert(directory: Path) -> None:
+    """key.pem and cert.pem in `directory`: a certificate for localhost and 127.0.0.1, valid two days."""
+    subprocess.run(
+        [
+            "openssl",
+            "req",
+            "-x509",
+            "-newkey",
+            "rsa:2048",
+            "-nodes",
+            "-days",
+            "2",
+            "-subj",
+            "/CN=localhost",
+            "-addext",
+            f"subjectAltName=DNS:localhost,IP:{HOST}",
+            "-keyout",
+            str(directory / "key.pem"),
+            "-out",
+            str(directory / "cert.pem"),
+        ],
+        check=True,
+        capture_output=True,
+    )

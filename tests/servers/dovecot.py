@@ -16,7 +16,16 @@ from pathlib import Path
 
 from imapclient import IMAPClient
 
-from tests.servers._local import HOST, free_port, launch, log_tail, running_as_root, short_tempdir, wait_for_port
+from tests.servers._local import (
+    HOST,
+    free_port,
+    launch,
+    log_tail,
+    running_as_root,
+    self_signed_cert,
+    short_tempdir,
+    wait_for_port,
+)
 
 DOVECOT = "/usr/sbin/dovecot"
 MAIL_UID = 65534  # nobody: Dovecot refuses to store mail as root
@@ -248,7 +257,7 @@ def _prepare(server: DovecotServer) -> None:
     if running_as_root():
         os.chown(directory / "mail", MAIL_UID, MAIL_UID)
     (directory / "users").mkdir()
-    _self_signed_cert(directory)
+    self_signed_cert(directory)
     if server.oauth2_key:
         _write_oauth2_key(directory, *server.oauth2_key)
     server.config_path.write_text(
@@ -273,31 +282,6 @@ def _write_oauth2_key(directory: Path, key_id: str, public_key_pem: str) -> None
     key_folder = directory / "oauth2-keys" / "default" / "RS256"
     key_folder.mkdir(parents=True)
     (key_folder / key_id).write_text(public_key_pem)
-
-
-def _self_signed_cert(directory: Path) -> None:
-    subprocess.run(
-        [
-            "openssl",
-            "req",
-            "-x509",
-            "-newkey",
-            "rsa:2048",
-            "-nodes",
-            "-days",
-            "2",
-            "-subj",
-            "/CN=localhost",
-            "-addext",
-            f"subjectAltName=DNS:localhost,IP:{HOST}",
-            "-keyout",
-            str(directory / "key.pem"),
-            "-out",
-            str(directory / "cert.pem"),
-        ],
-        check=True,
-        capture_output=True,
-    )
 
 
 def _launch(server: DovecotServer) -> None:
