@@ -63,6 +63,9 @@ class ThreadTable(tables.Table):
     def paginate(self, *args, per_page=None, **kwargs):
         # The page size is ours: `?per_page=-1` breaks the paginator, `?per_page=1000000` loads the archive.
         super().paginate(*args, per_page=PER_PAGE, **kwargs)
+    def get_column_class_names(self, classes_set, bound_column):
+        # col-<name> on every cell: the phone layout stacks a row's cells by what they hold.
+        return {*super().get_column_class_names(classes_set, bound_column), f"col-{bound_column.name}"}
 
     def render_last_message_at(self, value):
         return date_format(localtime(value), "SHORT_DATETIME_FORMAT")
