@@ -115,7 +115,9 @@ class ThreadFilterForm(forms.Form):
         label=_("Search"),
         required=False,
         max_length=200,
-        widget=forms.TextInput(attrs={"type": "search", "placeholder": _("Words from subjects and messages")}),
+        widget=forms.TextInput(
+            attrs={"type": "search", "data-search-focus": "", "placeholder": _("Words from subjects and messages")}
+        ),
     )
     subject = forms.CharField(label=_("Subject"), required=False, max_length=200)
     sender = forms.CharField(label=_("Sender e-mail"), required=False, max_length=255)
