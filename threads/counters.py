@@ -1,7 +1,7 @@
 """The thread's figures kept for fast lists, recomputed from its messages."""
 
 from django.db.models import Count, F, Max, Q, Value
-from django.db.models.functions import Coalesce, Greatest
+from django.db.models.functions import Coalesce, Greatest, Now
 
 from threads.models import Delivery, Direction, Message, Thread
 
@@ -14,6 +14,9 @@ def count_incoming(thread: Thread, message: Message) -> None:
     }
     if message.parse_problem or message.too_large:
         changes["has_problem"] = True
+    if not message.is_auto_reply:
+        # The staff's read marks are older now: the thread is unread again (threads.selectors.unread).
+        changes["last_customer_at"] = Now()
     Thread.objects.filter(pk=thread.pk).update(**changes)
     thread.message_count += 1
     thread.last_message_at = max(filter(None, [thread.last_message_at, message.date]))

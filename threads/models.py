@@ -44,6 +44,8 @@ class Thread(models.Model):
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     last_message_at = models.DateTimeField(_("last message"), null=True, blank=True)
     message_count = models.PositiveIntegerField(_("messages"), default=0)
+    # When the latest customer message arrived (not its Date header): unread marks compare with it.
+    last_customer_at = models.DateTimeField(_("last customer message arrived"), null=True, blank=True, editable=False)
     # Kept on the thread so that lists can mark them without extra queries.
     has_problem = models.BooleanField(_("has a message with problems"), default=False)
     has_failed_delivery = models.BooleanField(_("has a reply that failed to send"), default=False)
@@ -244,6 +246,20 @@ class ThreadEvent(models.Model):
     def failure_label(self) -> str:
         """For a delivery event: why, in the reader's language."""
         return Failure(self.old_value).label if self.old_value in Failure.values else ""
+
+
+class ReadMark(models.Model):
+    """A staff member opened the thread at `read_at`: customer mail arrived later makes it unread again."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    thread = models.ForeignKey(Thread, on_delete=models.CASCADE, related_name="read_marks")
+    read_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["user", "thread"], name="read_mark_once_per_user")]
+
+    def __str__(self):
+        return f"{self.user_id} read {self.thread_id} at {self.read_at}"
 
 
 class CannedReply(models.Model):

@@ -4,12 +4,12 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.contrib.auth.models import User
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import BooleanField, Count, Exists, ExpressionWrapper, OuterRef, Prefetch, Q, QuerySet
 
 from customers.baselinker import SearchButton, search_buttons
 from pok.models import Pok
 from pok.permissions import visible_poks
-from threads.models import UNDELIVERED, Attachment, Direction, Message, Status, Thread, ThreadEvent
+from threads.models import UNDELIVERED, Attachment, Direction, Message, ReadMark, Status, Thread, ThreadEvent
 from threads.permissions import visible_threads
 
 INBOX_STATUSES = (Status.NEW, Status.WAITING)
@@ -27,6 +27,7 @@ class PokPanel:
     archived: int = 0
     spam: int = 0
     undelivered: int = 0  # threads with a reply not delivered (sending, retrying or failed)
+    unread: int = 0
 
     @property
     def inbox(self) -> int:
@@ -34,19 +35,35 @@ class PokPanel:
 
 
 def pok_panels(user: User) -> list[PokPanel]:
-    """Every POK the user sees with its thread counts: two queries, however many POKs."""
+    """Every POK the user sees with its thread counts and the user's unread INBOX threads: two queries,
+    however many POKs."""
     panels = {pok.pk: PokPanel(pok) for pok in visible_poks(user).order_by("name")}
     counts = (
         Thread.objects.filter(pok__in=list(panels))
         .values("pok", "status")
-        .annotate(count=Count("id"), not_delivered=Count("id", filter=UNDELIVERED_THREAD))
+        .annotate(
+            count=Count("id"), not_delivered=Count("id", filter=UNDELIVERED_THREAD), unread=Count("id", filter=unread(user))
+        )
         .order_by()
     )
     for row in counts:
         panel = panels[row["pok"]]
         setattr(panel, row["status"], row["count"])
         panel.undelivered += row["not_delivered"]
+        if row["status"] in INBOX_STATUSES:
+            panel.unread += row["unread"]
     return list(panels.values())
+
+
+def unread(user: User) -> Q:
+    """Threads with a customer message that arrived after the user last opened them (or never opened)."""
+    seen = ReadMark.objects.filter(user=user, thread=OuterRef("pk"), read_at__gte=OuterRef("last_customer_at"))
+    return Q(Q(last_customer_at__isnull=False), ~Exists(seen))
+
+
+def with_unread(threads: QuerySet[Thread], user: User) -> QuerySet[Thread]:
+    """Each thread with `unread` for this user (bold in the lists), in the same query."""
+    return threads.annotate(unread=ExpressionWrapper(unread(user), output_field=BooleanField()))
 
 
 def pok_threads(pok: Pok, statuses: Iterable[str]) -> QuerySet[Thread]:

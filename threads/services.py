@@ -36,6 +36,7 @@ from threads.models import (
     Direction,
     EventKind,
     Message,
+    ReadMark,
     StaffSignature,
     Status,
     Thread,
@@ -71,6 +72,7 @@ def create_thread(
         message_count=1 if first_mail else 0,
         last_message_at=first_mail.date if first_mail else None,
         has_problem=bool(first_mail and (first_mail.parse_problem or first_mail.too_large)),
+        last_customer_at=timezone.now() if first_mail and not first_mail.is_auto_reply else None,
     )
     ThreadEvent.objects.create(thread=thread, kind=EventKind.CREATED, new_value=thread.status, actor=actor)
     return thread
@@ -144,6 +146,22 @@ def assign_owner(thread: Thread, *, owner: User | None, actor: User | None = Non
     Thread.objects.filter(pk=thread.pk).update(owner=owner)
     transaction.on_commit(lambda: notify_new_owner(thread, owner, actor))
     return True
+
+
+def mark_read(threads: Iterable[Thread], *, user: User) -> None:
+    """The user has seen these threads as they are now: one upsert, however many threads."""
+    now = timezone.now()
+    ReadMark.objects.bulk_create(
+        [ReadMark(user=user, thread=thread, read_at=now) for thread in threads],
+        update_conflicts=True,
+        unique_fields=["user", "thread"],
+        update_fields=["read_at"],
+    )
+
+
+def mark_unread(threads: Iterable[Thread], *, user: User) -> None:
+    """The user's read marks go: threads with a customer message are unread for them again (one DELETE)."""
+    ReadMark.objects.filter(user=user, thread__in=[thread.pk for thread in threads]).delete()
 
 
 @transaction.atomic

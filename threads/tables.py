@@ -15,6 +15,8 @@ PER_PAGE = 50
 
 def _row_class(record) -> str:
     classes = [f"status-{record.status}"]
+    if getattr(record, "unread", False):
+        classes.append("unread")
     if record.has_problem or record.has_failed_delivery:
         classes.append("thread-problem")
     if record.undelivered:

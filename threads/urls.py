@@ -15,6 +15,7 @@ urlpatterns = [
     path("t/<str:public_id>/", views.detail, name="detail"),
     path("t/<str:public_id>/reply/", views.reply, name="reply"),
     path("t/<str:public_id>/status/", views.change_status, name="status"),
+    path("t/<str:public_id>/unread/", views.mark_unread, name="unread"),
     path("t/<str:public_id>/assign/", views.assign, name="assign"),
     path("t/<str:public_id>/canned/<int:canned_id>/", views.canned_text, name="canned"),
     path("t/<str:public_id>/presence/", views.presence_poll, name="presence"),

@@ -36,6 +36,7 @@ from threads.selectors import (
     thread_messages,
     thread_search_buttons,
     undelivered_reply_count,
+    with_unread,
 )
 from threads.tables import PER_PAGE, ThreadTable
 
@@ -75,7 +76,8 @@ def _pok_list(request, pok_id, which):
     form = ThreadFilterForm(request.GET, statuses=statuses, owners=pok_staff(pok))
     # INBOX: the longest-waiting customer first; Archive and Spam: the latest first (spec 7.5).
     order = "last_message_at" if which == "inbox" else "-last_message_at"
-    table = _table(request, filter_threads(pok_threads(pok, statuses), form.query()), order, exclude=("pok",))
+    threads = with_unread(filter_threads(pok_threads(pok, statuses), form.query()), request.user)
+    table = _table(request, threads, order, exclude=("pok",))
     context = {"pok": pok, "table": table, "archived": which == "archive", "which": which, "filter_form": form}
     return render(request, "threads/list.html", context)
 
@@ -87,7 +89,8 @@ def mine(request):
     form = ThreadFilterForm(request.GET, statuses=[*INBOX_STATUSES, Status.ARCHIVED])
     query = form.query()
     threads = owned_threads(request.user, [query.status] if query.status else INBOX_STATUSES)
-    table = _table(request, filter_threads(threads, query), "last_message_at", exclude=("owner",))
+    threads = with_unread(filter_threads(threads, query), request.user)
+    table = _table(request, threads, "last_message_at", exclude=("owner",))
     context = {"table": table, "filter_form": form, "undelivered": undelivered_reply_count(request.user)}
     return render(request, "threads/mine.html", context)
 
@@ -133,6 +136,7 @@ def next_thread(request, pok_id):
 @staff_required
 def detail(request, public_id):
     thread = thread_or_404(request.user, public_id)
+    services.mark_read([thread], user=request.user)
     return _detail_page(request, thread, None)
 
 
@@ -144,6 +148,16 @@ def _detail_page(request, thread, reply_form, status=200):
     if context["show_images"]:
         response._csp_update["img-src"] = ["https:", "http:"]
     return response
+
+
+@require_POST
+@staff_required
+def mark_unread(request, public_id):
+    """Back to the list with the thread unread again for this user."""
+    thread = thread_or_404(request.user, public_id)
+    services.mark_unread([thread], user=request.user)
+    messages.success(request, _("Marked unread: %(token)s") % {"token": thread.token})
+    return redirect("threads:inbox", thread.pok_id)
 
 
 class MessageEntry:

@@ -21,6 +21,7 @@ ACTIONS = {
     "detail": ("get", None),
     "reply": ("post", {"text": "hello", "action": "archive"}),
     "status": ("post", {"status": "archived"}),
+    "unread": ("post", {}),
     "assign": ("post", {"owner": ""}),
     "canned": ("get", None),
     "presence": ("post", {"replying": "1"}),
