@@ -87,3 +87,20 @@
     navigator.sendBeacon(poll.getAttribute("hx-post"), data);
   });
 })();
+
+// Lists: the header box ticks every row of the page; "all matching the filter" stands for every row.
+(function () {
+  "use strict";
+
+  document.addEventListener("change", function (event) {
+    var box = event.target;
+    if (box.matches("[data-select-page]")) {
+      document.querySelectorAll('input[name="pick"][form="bulk"]').forEach(function (row) { row.checked = box.checked; });
+    } else if (box.matches("[data-bulk-all]")) {
+      document.querySelectorAll('input[name="pick"][form="bulk"], [data-select-page]').forEach(function (row) {
+        row.checked = box.checked;
+        row.disabled = box.checked;
+      });
+    }
+  });
+})();

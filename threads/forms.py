@@ -1,3 +1,5 @@
+import re
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -164,3 +166,42 @@ class SignatureForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 4}),
         help_text=_("Added under your replies, above the service point's signature. Empty: none."),
     )
+
+
+class BulkForm(forms.Form):
+    """A bulk action over the rows chosen in a list (`pick`), or over every thread its filter matches (`all`)."""
+
+    SCOPES = ("inbox", "archive", "spam", "mine")
+    MAX_PICKED = 500
+
+    action = forms.RegexField(regex=r"^(read|unread|status:[a-z]{1,10}|owner:(none|\d{1,10}))$", max_length=20)
+    scope = forms.ChoiceField(choices=[(scope, scope) for scope in SCOPES])
+    pok = forms.IntegerField(required=False, min_value=1, max_value=2**31 - 1)
+    filter = forms.CharField(required=False, max_length=2000)
+    all = forms.BooleanField(required=False)
+    pick = forms.MultipleChoiceField(required=False)
+
+    def __init__(self, data):
+        super().__init__(data)
+        # Any public id is a valid choice; which ones the user may touch is the view's question.
+        picked = data.getlist("pick")[: self.MAX_PICKED] if hasattr(data, "getlist") else []
+        self.fields["pick"].choices = [(value, value) for value in picked if re.fullmatch(r"[0-9A-Z]{1,7}", value)]
+
+    def clean(self):
+        data = super().clean()
+        if not data.get("all") and not data.get("pick"):
+            raise forms.ValidationError(_("Choose threads first: tick their rows, or all matching the filter."))
+        return data
+
+
+def bulk_actions(owners) -> list:
+    """The choices of the bulk action menu, grouped; `owners` are the people threads may be handed to."""
+    statuses = [(f"status:{status}", label) for status, label in CHOSEN_STATUSES]
+    return [
+        (_("Read"), [("read", _("Mark read")), ("unread", _("Mark unread"))]),
+        (_("Status"), [*statuses, (f"status:{Status.SPAM}", _("Spam: block the sender"))]),
+        (
+            _("Owner"),
+            [("owner:none", _("nobody (unassign)"))] + [(f"owner:{user.pk}", staff_label(user)) for user in owners],
+        ),
+    ]

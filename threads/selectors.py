@@ -42,7 +42,9 @@ def pok_panels(user: User) -> list[PokPanel]:
         Thread.objects.filter(pok__in=list(panels))
         .values("pok", "status")
         .annotate(
-            count=Count("id"), not_delivered=Count("id", filter=UNDELIVERED_THREAD), unread=Count("id", filter=unread(user))
+            count=Count("id"),
+            not_delivered=Count("id", filter=UNDELIVERED_THREAD),
+            unread=Count("id", filter=unread(user)),
         )
         .order_by()
     )
@@ -94,6 +96,13 @@ def undelivered_reply_count(user: User) -> int:
 def _listed(threads: QuerySet[Thread]) -> QuerySet[Thread]:
     """What every row of a thread table shows, without a query per row."""
     return threads.select_related("owner", "pok")
+
+
+def possible_owners(user: User) -> QuerySet[User]:
+    """Everyone who works in a POK the user sees: whom the user's threads may be handed to."""
+    return (
+        User.objects.filter(pok_memberships__pok__in=visible_poks(user), is_active=True).distinct().order_by("username")
+    )
 
 
 def next_to_answer(pok: Pok, after: Thread | None) -> tuple[Thread | None, bool]:

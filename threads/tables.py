@@ -46,6 +46,14 @@ def _marks(record) -> str:
 
 
 class ThreadTable(tables.Table):
+    # Ticked rows are sent with the bulk form above the table (threads/_bulk.html).
+    pick = tables.CheckBoxColumn(
+        accessor="public_id",
+        attrs={
+            "input": {"form": "bulk", "aria-label": _("Choose this thread")},
+            "th__input": {"data-select-page": "", "aria-label": _("Choose every thread on this page")},
+        },
+    )
     # The id closes every ordering: pages stay stable when many rows share a value.
     pok = tables.Column(verbose_name=_("Service point"), accessor="pok__name", order_by=("pok__name", "id"))
     last_message_at = tables.Column(verbose_name=_("Last message"), order_by=("last_message_at", "id"))
@@ -65,6 +73,7 @@ class ThreadTable(tables.Table):
     def paginate(self, *args, per_page=None, **kwargs):
         # The page size is ours: `?per_page=-1` breaks the paginator, `?per_page=1000000` loads the archive.
         super().paginate(*args, per_page=PER_PAGE, **kwargs)
+
     def get_column_class_names(self, classes_set, bound_column):
         # col-<name> on every cell: the phone layout stacks a row's cells by what they hold.
         return {*super().get_column_class_names(classes_set, bound_column), f"col-{bound_column.name}"}

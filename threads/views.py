@@ -1,26 +1,41 @@
 """Staff pages of threads (spec 7, 9, 10): thin views over the selectors and services."""
 
+from dataclasses import dataclass
+
 from django.contrib import messages
-from django.http import FileResponse, Http404, HttpResponse
+from django.contrib.auth import get_user_model
+from django.db.models import QuerySet
+from django.http import FileResponse, Http404, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.formats import date_format
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.timezone import localtime
-from django.utils.translation import get_language
+from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_tables2 import RequestConfig
 
 from crm.permissions import staff_required
 from customers.selectors import customer_panel
+from pok.models import Pok
 from pok.permissions import pok_or_404, pok_staff
 from threads import canned, outbox, presence, services
 from threads.addresses import reply_defaults
 from threads.filtering import filter_threads
-from threads.forms import AssignForm, NewThreadForm, ReplyForm, SignatureForm, StatusForm, ThreadFilterForm
+from threads.forms import (
+    AssignForm,
+    BulkForm,
+    NewThreadForm,
+    ReplyForm,
+    SignatureForm,
+    StatusForm,
+    ThreadFilterForm,
+    bulk_actions,
+)
 from threads.html import FRAME_STYLE_CSP_SOURCE, framed, mail_body
 from threads.models import Attachment, Delivery, Direction, Message, StaffSignature, Status, Thread
-from threads.permissions import thread_or_404
+from threads.permissions import thread_or_404, visible_threads
 from threads.selectors import (
     CARD_THREADS_SHOWN,
     INBOX_STATUSES,
@@ -31,6 +46,7 @@ from threads.selectors import (
     owned_threads,
     pok_panels,
     pok_threads,
+    possible_owners,
     sender_emails,
     thread_history,
     thread_messages,
@@ -40,6 +56,7 @@ from threads.selectors import (
 )
 from threads.tables import PER_PAGE, ThreadTable
 
+BULK_LIMIT = 5000
 INLINE_IMAGE_TYPES = frozenset({"image/png", "image/jpeg", "image/gif", "image/webp"})
 
 
@@ -70,15 +87,18 @@ def spam(request, pok_id):
 LISTS = {"inbox": list(INBOX_STATUSES), "archive": [Status.ARCHIVED], "spam": [Status.SPAM]}
 
 
-def _pok_list(request, pok_id, which):
-    pok = pok_or_404(request.user, pok_id)
-    statuses = LISTS[which]
-    form = ThreadFilterForm(request.GET, statuses=statuses, owners=pok_staff(pok))
+def _pok_list(request, pok_id, scope):
+    listed = _listed_threads(request.user, scope, pok_id, request.GET)
     # INBOX: the longest-waiting customer first; Archive and Spam: the latest first (spec 7.5).
-    order = "last_message_at" if which == "inbox" else "-last_message_at"
-    threads = with_unread(filter_threads(pok_threads(pok, statuses), form.query()), request.user)
-    table = _table(request, threads, order, exclude=("pok",))
-    context = {"pok": pok, "table": table, "archived": which == "archive", "which": which, "filter_form": form}
+    order = "last_message_at" if scope == "inbox" else "-last_message_at"
+    table = _table(request, with_unread(listed.threads, request.user), order, exclude=("pok",))
+    context = {
+        "pok": listed.pok,
+        "table": table,
+        "archived": scope == "archive",
+        "which": scope,
+        **_list_context(listed, scope),
+    }
     return render(request, "threads/list.html", context)
 
 
@@ -86,12 +106,9 @@ def _pok_list(request, pok_id, which):
 @staff_required
 def mine(request):
     """The user's own threads in every POK they see, new and waiting unless a status is chosen."""
-    form = ThreadFilterForm(request.GET, statuses=[*INBOX_STATUSES, Status.ARCHIVED])
-    query = form.query()
-    threads = owned_threads(request.user, [query.status] if query.status else INBOX_STATUSES)
-    threads = with_unread(filter_threads(threads, query), request.user)
-    table = _table(request, threads, "last_message_at", exclude=("owner",))
-    context = {"table": table, "filter_form": form, "undelivered": undelivered_reply_count(request.user)}
+    listed = _listed_threads(request.user, "mine", None, request.GET)
+    table = _table(request, with_unread(listed.threads, request.user), "last_message_at", exclude=("owner",))
+    context = {"table": table, "undelivered": undelivered_reply_count(request.user), **_list_context(listed, "mine")}
     return render(request, "threads/mine.html", context)
 
 
@@ -108,6 +125,109 @@ def my_signature(request):
             return redirect("threads:signature")
         return render(request, "threads/signature.html", {"form": form}, status=400)
     return render(request, "threads/signature.html", {"form": form})
+
+
+@dataclass
+class Listed:
+    """A list's threads as its filter narrows them, for its page and for its bulk actions."""
+
+    pok: Pok | None
+    form: ThreadFilterForm
+    threads: QuerySet[Thread]
+    owners: list
+
+
+def _listed_threads(user, scope, pok_id, data) -> Listed:
+    if scope == "mine":
+        form = ThreadFilterForm(data, statuses=[*INBOX_STATUSES, Status.ARCHIVED])
+        query = form.query()
+        threads = owned_threads(user, [query.status] if query.status else INBOX_STATUSES)
+        return Listed(None, form, filter_threads(threads, query), list(possible_owners(user)))
+    pok = pok_or_404(user, pok_id)
+    owners = list(pok_staff(pok))
+    form = ThreadFilterForm(data, statuses=LISTS[scope], owners=owners)
+    return Listed(pok, form, filter_threads(pok_threads(pok, LISTS[scope]), form.query()), owners)
+
+
+def _list_context(listed, scope):
+    return {"filter_form": listed.form, "scope": scope, "bulk_actions": bulk_actions(listed.owners)}
+
+
+@require_POST
+@staff_required
+def bulk(request):
+    """A bulk action over the ticked rows of a list, or every thread its filter matches (at most BULK_LIMIT):
+    each thread checked against the user's POKs, one history event per changed thread, a fixed number of
+    queries whatever the selection."""
+    form = BulkForm(request.POST)
+    back = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}):
+        back = reverse("overview")
+    if not form.is_valid():
+        for error in form.non_field_errors() or [_("Choose an action and the threads for it.")]:
+            messages.error(request, error)
+        return redirect(back)
+    data = form.cleaned_data
+    if data["all"]:
+        listed = _listed_threads(request.user, data["scope"], data["pok"], QueryDict(data["filter"]))
+        threads = listed.threads
+    else:
+        threads = visible_threads(request.user).filter(public_id__in=data["pick"])
+    threads = list(threads.select_related("owner", "pok").order_by("id")[:BULK_LIMIT])
+    _bulk_apply(request, data["action"], threads)
+    return redirect(back)
+
+
+def _bulk_apply(request, action, threads):
+    user = request.user
+    refused = []
+    if action in ("read", "unread"):
+        (services.mark_read if action == "read" else services.mark_unread)(threads, user=user)
+        changed = threads
+    elif action.startswith("status:"):
+        status = action.removeprefix("status:")
+        try:
+            if status == Status.SPAM:
+                changed = services.mark_spams(threads, actor=user)
+            else:
+                changed = services.change_statuses(threads, status=status, actor=user)
+        except services.ActionRefused as refusal:
+            messages.error(request, str(refusal))
+            return
+        _warn_held([thread for thread in threads if thread.status != status], request)
+    else:
+        owner = None if action == "owner:none" else get_user_model().objects.filter(pk=action[6:]).first()
+        if owner is None and action != "owner:none":
+            messages.error(request, _("No such staff member."))
+            return
+        changed, refused = services.assign_owners(threads, owner=owner, actor=user)
+    count = len(changed)
+    messages.success(
+        request, ngettext("%(count)s thread changed.", "%(count)s threads changed.", count) % {"count": count}
+    )
+    if refused:
+        messages.warning(
+            request,
+            ngettext(
+                "%(count)s thread left as it was: the new owner does not work in its service point.",
+                "%(count)s threads left as they were: the new owner does not work in their service point.",
+                len(refused),
+            )
+            % {"count": len(refused)},
+        )
+
+
+def _warn_held(held, request):
+    if held:
+        messages.warning(
+            request,
+            ngettext(
+                "%(count)s thread stays new: a reply in it has not been delivered.",
+                "%(count)s threads stay new: a reply in each has not been delivered.",
+                len(held),
+            )
+            % {"count": len(held)},
+        )
 
 
 def _table(request, threads, order_by, exclude):

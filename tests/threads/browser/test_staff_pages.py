@@ -17,7 +17,7 @@ User = get_user_model()
 
 
 def subjects(page) -> list[str]:
-    return page.locator("table.thread-table tbody td:nth-child(4) > a").all_inner_texts()
+    return page.locator("table.thread-table tbody td.col-subject > a").all_inner_texts()
 
 
 def test_staff_sort_open_assign_note_reply_and_archive(page, live_server, demo, smtp_server, outside_world):
