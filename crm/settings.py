@@ -141,6 +141,8 @@ CRM_OAUTH_MICROSOFT_AUTHORITY = env.str("CRM_OAUTH_MICROSOFT_AUTHORITY", default
 CRM_OAUTH_TIMEOUT = env.int("CRM_OAUTH_TIMEOUT", default=20)
 
 # Absolute address of this CRM, for links in mail to staff (hand-over notices).
+# How often open pages ask whether anything changed in the user's POKs (threads:live).
+CRM_LIVE_POLL_SECONDS = env.int("CRM_LIVE_POLL_SECONDS", default=15)
 CRM_BASE_URL = env.str("CRM_BASE_URL", default="http://127.0.0.1:8000")
 
 # Links into the shop and BaseLinker (spec 8.3)

@@ -104,3 +104,65 @@
     }
   });
 })();
+
+// Live pages: the poll (threads/_live_poll.html) sends what it last saw; when something changed the chips
+// and panels come out of band and an open list reloads its rows in place, keeping the ticked rows, the
+// row chosen with j/k, the scroll position and anything typed into the filter (it is not replaced).
+(function () {
+  "use strict";
+
+  document.addEventListener("htmx:configRequest", function (event) {
+    var poll = event.detail.elt;
+    if (poll.id !== "live-poll") { return; }
+    event.detail.parameters.since = poll.dataset.version;
+    event.detail.parameters.loaded = poll.dataset.loaded;
+    if (document.getElementById("pok-panels")) { event.detail.parameters.panels = "1"; }
+  });
+
+  document.addEventListener("htmx:afterRequest", function (event) {
+    var poll = event.detail.elt;
+    var version = event.detail.xhr && event.detail.xhr.getResponseHeader("X-Live-Version");
+    if (poll.id === "live-poll" && version) { poll.dataset.version = version; }
+  });
+
+  function keep(list) {
+    var current = list.querySelector("tr.kb-current td.col-subject a");
+    return {
+      picked: Array.prototype.map.call(list.querySelectorAll('input[name="pick"]:checked'), function (box) { return box.value; }),
+      current: current ? current.getAttribute("href") : null,
+    };
+  }
+
+  function restore(list, kept) {
+    var all = document.querySelector("[data-bulk-all]");
+    list.querySelectorAll('input[name="pick"]').forEach(function (box) {
+      box.checked = kept.picked.indexOf(box.value) >= 0 || Boolean(all && all.checked);
+      box.disabled = Boolean(all && all.checked);
+    });
+    if (kept.current) {
+      var link = list.querySelector('td.col-subject a[href="' + kept.current + '"]');
+      if (link) { link.closest("tr").classList.add("kb-current"); }
+    }
+  }
+
+  document.addEventListener("crm-list-changed", function () {
+    var list = document.getElementById("thread-list");
+    if (!list) { return; }
+    fetch(window.location.href, { credentials: "same-origin" })
+      .then(function (response) {
+        if (!response.ok || response.redirected) { throw new Error(response.status); }
+        return response.text();
+      })
+      .then(function (html) {
+        var fresh = new DOMParser().parseFromString(html, "text/html").getElementById("thread-list");
+        var now = document.getElementById("thread-list");
+        if (!fresh || !now) { return; }
+        var kept = keep(now);
+        var x = window.scrollX, y = window.scrollY;
+        now.replaceWith(fresh);
+        restore(fresh, kept);
+        window.scrollTo(x, y);
+      })
+      .catch(function () { /* the next change tries again */ });
+  });
+})();

@@ -9,6 +9,7 @@ from threads.models import Delivery, Direction, Message, Thread
 def count_incoming(thread: Thread, message: Message) -> None:
     """One more customer message: an incremental update, on the import's hot path."""
     changes = {
+        "changed_at": Now(),
         "message_count": F("message_count") + 1,
         "last_message_at": Greatest(Coalesce("last_message_at", Value(message.date)), Value(message.date)),
     }
@@ -47,6 +48,7 @@ def refresh_counters(thread: Thread) -> None:
     thread.has_failed_delivery = figures["failed"] > 0
     thread.has_pending_delivery = figures["pending"] > 0
     Thread.objects.filter(pk=thread.pk).update(
+        changed_at=Now(),
         message_count=thread.message_count,
         last_message_at=thread.last_message_at,
         has_problem=thread.has_problem,

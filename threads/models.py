@@ -45,6 +45,8 @@ class Thread(models.Model):
     last_message_at = models.DateTimeField(_("last message"), null=True, blank=True)
     message_count = models.PositiveIntegerField(_("messages"), default=0)
     # When the latest customer message arrived (not its Date header): unread marks compare with it.
+    # Any change a list shows (status, owner, counters): the open lists' "has anything changed" poll reads it.
+    changed_at = models.DateTimeField(_("changed"), auto_now=True)
     last_customer_at = models.DateTimeField(_("last customer message arrived"), null=True, blank=True, editable=False)
     # Kept on the thread so that lists can mark them without extra queries.
     has_problem = models.BooleanField(_("has a message with problems"), default=False)
@@ -81,6 +83,8 @@ class Thread(models.Model):
                 name="thread_undelivered",
                 condition=models.Q(has_failed_delivery=True) | models.Q(has_pending_delivery=True),
             ),
+            models.Index(fields=["pok", "changed_at"], name="thread_pok_changed"),
+            models.Index(fields=["pok", "last_customer_at"], name="thread_pok_customer"),
         ]
 
     def __str__(self):

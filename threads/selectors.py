@@ -2,9 +2,10 @@
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from datetime import datetime
 
 from django.contrib.auth.models import User
-from django.db.models import BooleanField, Count, Exists, ExpressionWrapper, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import BooleanField, Count, Exists, ExpressionWrapper, OuterRef, Prefetch, Q, QuerySet, Subquery
 
 from customers.baselinker import SearchButton, search_buttons
 from pok.models import Pok
@@ -96,6 +97,23 @@ def undelivered_reply_count(user: User) -> int:
 def _listed(threads: QuerySet[Thread]) -> QuerySet[Thread]:
     """What every row of a thread table shows, without a query per row."""
     return threads.select_related("owner", "pok")
+
+
+def live_version(user: User) -> str:
+    """What the open lists' poll compares: the latest change of a thread in each POK the user sees, one
+    query of one index lookup (thread_pok_changed) per POK, whatever the number of threads."""
+    return ";".join(f"{pok}:{when.timestamp() if when else ''}" for pok, when in latest_changes(user))
+
+
+def latest_changes(user: User) -> QuerySet:
+    """(POK id, its threads' latest change) for each POK the user sees."""
+    latest = Thread.objects.filter(pok=OuterRef("pk")).order_by("-changed_at").values("changed_at")[:1]
+    return visible_poks(user).order_by("pk").annotate(latest=Subquery(latest)).values_list("pk", "latest")
+
+
+def new_since(user: User, when: datetime) -> int:
+    """Threads with customer mail arrived after `when` in the user's POKs (thread_pok_customer index)."""
+    return Thread.objects.filter(pok__in=visible_poks(user), last_customer_at__gt=when).count()
 
 
 def possible_owners(user: User) -> QuerySet[User]:

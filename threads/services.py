@@ -18,6 +18,7 @@ from django.core.files.base import ContentFile
 from django.core.validators import validate_email
 from django.db import transaction
 from django.db.models import F, QuerySet
+from django.db.models.functions import Now
 from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -129,7 +130,7 @@ def change_statuses(threads: Iterable[Thread], *, status: str, actor: User | Non
         ThreadEvent(thread=thread, kind=EventKind.STATUS, old_value=thread.status, new_value=status, actor=actor)
         for thread in changed
     )
-    Thread.objects.filter(pk__in=[thread.pk for thread in changed]).update(status=status)
+    Thread.objects.filter(pk__in=[thread.pk for thread in changed]).update(status=status, changed_at=Now())
     for thread in changed:
         thread.status = status
     return changed
@@ -153,7 +154,7 @@ def assign_owner(thread: Thread, *, owner: User | None, actor: User | None = Non
         actor=actor,
     )
     thread.owner = owner
-    Thread.objects.filter(pk=thread.pk).update(owner=owner)
+    Thread.objects.filter(pk=thread.pk).update(owner=owner, changed_at=Now())
     transaction.on_commit(lambda: notify_new_owner(thread, owner, actor))
     return True
 
@@ -195,7 +196,7 @@ def assign_owners(
         )
         for thread in changed
     )
-    Thread.objects.filter(pk__in=[thread.pk for thread in changed]).update(owner=owner)
+    Thread.objects.filter(pk__in=[thread.pk for thread in changed]).update(owner=owner, changed_at=Now())
     for thread in changed:
         thread.owner = owner
     return changed, refused

@@ -13,6 +13,7 @@ urlpatterns = [
     path("mine/", views.mine, name="mine"),
     path("mine/signature/", views.my_signature, name="signature"),
     path("bulk/", views.bulk, name="bulk"),
+    path("live/", views.live, name="live"),
     path("t/<str:public_id>/", views.detail, name="detail"),
     path("t/<str:public_id>/reply/", views.reply, name="reply"),
     path("t/<str:public_id>/status/", views.change_status, name="status"),

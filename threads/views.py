@@ -1,6 +1,7 @@
 """Staff pages of threads (spec 7, 9, 10): thin views over the selectors and services."""
 
 from dataclasses import dataclass
+from datetime import UTC, datetime
 
 from django.contrib import messages
 from django.contrib.auth import get_user_model
@@ -41,6 +42,8 @@ from threads.selectors import (
     INBOX_STATUSES,
     card_search_buttons,
     card_threads,
+    live_version,
+    new_since,
     next_to_answer,
     other_threads,
     owned_threads,
@@ -234,6 +237,29 @@ def _table(request, threads, order_by, exclude):
     table = ThreadTable(threads, order_by=order_by, exclude=exclude)
     RequestConfig(request, paginate={"per_page": PER_PAGE, "silent": True}).configure(table)
     return table
+
+
+@require_GET
+@staff_required
+def live(request):
+    """The open pages' poll: nothing (204) while nothing changed in the user's POKs; else the chips and
+    overview panels swapped out of band, the list told to refresh itself, the "new since you looked" badge."""
+    version = live_version(request.user)
+    since = request.GET.get("since", "")
+    if since == version:
+        return HttpResponse(status=204)
+    try:
+        loaded = datetime.fromtimestamp(int(request.GET["loaded"]), tz=UTC) if "loaded" in request.GET else None
+    except (ValueError, OverflowError, OSError):
+        return HttpResponse(status=400)
+    context = {"panels": pok_panels(request.user), "with_panels": request.GET.get("panels") == "1"}
+    if since and loaded:
+        context["new"] = new_since(request.user, loaded)
+    response = render(request, "threads/_live.html", context)
+    response["X-Live-Version"] = version
+    if since:
+        response["HX-Trigger"] = "crm-list-changed"
+    return response
 
 
 @require_GET

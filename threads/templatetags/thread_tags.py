@@ -1,6 +1,9 @@
 """The navigation header of every staff page (its POK panels count threads) and thread labels."""
 
+import time
+
 from django import template
+from django.conf import settings
 
 from threads.models import Status
 from threads.selectors import pok_panels
@@ -17,7 +20,16 @@ def navigation(context):
         return {"show": False}
     # The overview has the same panels already: no second pair of queries.
     panels = context["pok_panels"] if "pok_panels" in context else pok_panels(user)
-    return {"show": True, "panels": panels, "request": request, "user": user, "perms": context.get("perms")}
+    return {
+        "show": True,
+        "panels": panels,
+        "request": request,
+        "user": user,
+        "perms": context.get("perms"),
+        # The first poll learns the version; "new since you looked" counts from the page's load.
+        "loaded": int(time.time()),
+        "poll_seconds": settings.CRM_LIVE_POLL_SECONDS,
+    }
 
 
 @register.filter

@@ -18,6 +18,7 @@ ACTIONS = {
     "mine": ("get", None),
     "signature": ("get", None),
     "bulk": ("post", {"action": "status:archived", "scope": "mine", "all": "1"}),
+    "live": ("get", {"loaded": "1700000000"}),
     "new": ("post", {"recipient": "x@example.com", "subject": "s", "text": "t", "action": "wait"}),
     "detail": ("get", None),
     "reply": ("post", {"text": "hello", "action": "archive"}),
@@ -35,7 +36,7 @@ ACTIONS = {
     "raw": ("get", None),
 }
 # Pages that name no POK or thread: everyone gets their own, which must not show others' threads.
-PERSONAL = {"mine", "signature"}
+PERSONAL = {"mine", "signature", "live"}
 # Actions that name no POK or thread: they act on what the user sees and go back (tests/ui/test_bulk.py).
 OWN_THREADS = {"bulk"}
 # GET pages that answer with a redirect.
