@@ -166,3 +166,16 @@
       .catch(function () { /* the next change tries again */ });
   });
 })();
+
+// An htmx request whose session expired was sent to the login page: the whole page goes there (and comes
+// back here after logging in) instead of a login form inside a results box.
+document.addEventListener("htmx:beforeSwap", function (event) {
+  "use strict";
+  var xhr = event.detail.xhr;
+  var login = document.body.dataset.loginUrl;
+  if (!login || !xhr || !xhr.responseURL) { return; }
+  if (new URL(xhr.responseURL).pathname === login) {
+    event.detail.shouldSwap = false;
+    window.location.assign(login + "?next=" + encodeURIComponent(window.location.pathname + window.location.search));
+  }
+});
