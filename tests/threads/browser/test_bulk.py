@@ -3,7 +3,7 @@
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.conftest import log_in
+from tests.threads.browser.conftest import log_in
 from threads.models import Status, Thread
 
 pytestmark = pytest.mark.browser

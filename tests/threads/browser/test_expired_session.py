@@ -4,7 +4,7 @@ the login page and back afterwards, never a login form inside the results box.""
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.conftest import log_in
+from tests.threads.browser.conftest import log_in
 
 pytestmark = pytest.mark.browser
 

@@ -6,7 +6,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.conftest import log_in
+from tests.threads.browser.conftest import log_in
 from threads.models import Direction, Status, Thread
 
 pytestmark = pytest.mark.browser

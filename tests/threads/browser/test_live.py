@@ -4,9 +4,9 @@ without a reload, keeping the half-typed filter, the ticked rows and the scroll 
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.conftest import log_in
 from tests.factories import make_pok, make_staff
 from tests.mailsync.mails import mail
+from tests.threads.browser.conftest import log_in
 from threads.models import Thread
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]

@@ -7,8 +7,8 @@ import pytest
 from django.contrib.auth import get_user_model
 from playwright.sync_api import expect
 
-from tests.browser.conftest import log_in
-from tests.ui.mails import receive
+from tests.threads.browser.conftest import log_in
+from tests.threads.ui.mails import receive
 from threads import services
 from threads.models import Thread
 

@@ -4,7 +4,7 @@ import json
 
 import pytest
 
-from tests.browser.conftest import log_in
+from tests.threads.browser.conftest import log_in
 from threads.models import Thread
 
 pytestmark = pytest.mark.browser

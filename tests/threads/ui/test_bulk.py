@@ -6,7 +6,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from tests.factories import make_staff
-from tests.ui.mails import receive_threads
+from tests.threads.ui.mails import receive_threads
 from threads.models import EventKind, ReadMark, Status, Thread, ThreadEvent
 from threads.selectors import unread, with_unread
 

@@ -37,7 +37,7 @@ ACTIONS = {
 }
 # Pages that name no POK or thread: everyone gets their own, which must not show others' threads.
 PERSONAL = {"mine", "signature", "live"}
-# Actions that name no POK or thread: they act on what the user sees and go back (tests/ui/test_bulk.py).
+# Actions that name no POK or thread: they act on what the user sees and go back (tests/threads/ui/test_bulk.py).
 OWN_THREADS = {"bulk"}
 # GET pages that answer with a redirect.
 REDIRECTS = {"next"}
