@@ -164,7 +164,8 @@ def bulk(request):
     queries whatever the selection."""
     form = BulkForm(request.POST)
     back = request.POST.get("next", "")
-    if not url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}):
+    # Only a path of this site: redirect() would take any other word for a view name.
+    if not back.startswith("/") or not url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}):
         back = reverse("overview")
     if not form.is_valid():
         for error in form.non_field_errors() or [_("Choose an action and the threads for it.")]:

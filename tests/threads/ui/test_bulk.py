@@ -7,7 +7,8 @@ from django.urls import reverse
 
 from tests.factories import make_staff
 from tests.threads.ui.mails import receive_threads
-from threads.models import EventKind, ReadMark, Status, Thread, ThreadEvent
+from threads import services
+from threads.models import BlockedSender, EventKind, ReadMark, Status, Thread, ThreadEvent
 from threads.selectors import unread, with_unread
 
 URL = reverse("threads:bulk")
@@ -92,7 +93,7 @@ def test_an_owner_from_another_poks_staff_is_refused_per_thread(client, pok_a, p
 def test_bad_input_is_refused_without_changes(anna_client, pok_a):
     threads = receive_threads(pok_a, 2)
     for data in (
-        {"action": "status:spam", "scope": "inbox", "pick": [threads[0].public_id]},
+        {"action": "status:closed", "scope": "inbox", "pick": [threads[0].public_id]},
         {"action": "drop tables", "scope": "inbox", "pick": [threads[0].public_id]},
         {"action": "read", "scope": "nowhere", "pick": [threads[0].public_id]},
         {"action": "read", "scope": "inbox"},
@@ -104,3 +105,31 @@ def test_bad_input_is_refused_without_changes(anna_client, pok_a):
         response = anna_client.post(URL, data)
         assert response.status_code == 302 and "evil" not in response["Location"], data
     assert not Thread.objects.exclude(status=Status.NEW).exists() and not ReadMark.objects.exists()
+
+
+def test_spam_over_60_threads_blocks_each_sender_in_a_fixed_number_of_queries(
+    anna_client, pok_a, django_assert_max_num_queries
+):
+    threads = receive_threads(pok_a, 63)
+    few = bulk_queries(anna_client, threads[:3], "status:spam")
+    with django_assert_max_num_queries(few):
+        assert post(anna_client, threads[3:], "status:spam").status_code == 302
+    assert Thread.objects.filter(status=Status.SPAM).count() == 63
+    assert set(BlockedSender.objects.filter(pok=pok_a).values_list("pattern", flat=True)) == {
+        f"c{n}@example.com" for n in range(63)
+    }
+    assert ThreadEvent.objects.filter(kind=EventKind.STATUS, new_value=Status.SPAM).count() == 63
+
+
+def test_a_thread_whose_reply_is_not_delivered_stays_new(anna_client, pok_a, anna, django_capture_on_commit_callbacks):
+    held, other = receive_threads(pok_a, 2)
+    with django_capture_on_commit_callbacks(execute=False):  # the reply is queued, never sent
+        services.reply(held, author=anna, text="Sprawdzamy.", then_status=Status.WAITING)
+    response = anna_client.post(
+        URL, {"action": "status:archived", "scope": "inbox", "pick": [held.public_id, other.public_id]}, follow=True
+    )
+    held.refresh_from_db()
+    other.refresh_from_db()
+    assert (held.status, other.status) == (Status.NEW, Status.ARCHIVED)
+    page = response.content.decode()
+    assert "1 thread changed." in page and "1 thread stays new: a reply in it has not been delivered." in page

@@ -8,7 +8,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('pok', '0003_port_labels'),
-        ('threads', '0006_read_marks'),
+        ('threads', '0012_read_marks'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

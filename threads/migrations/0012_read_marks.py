@@ -20,7 +20,7 @@ def last_customer_messages(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('threads', '0005_inbox_sort_indexes'),
+        ('threads', '0011_spam_and_blocked_senders'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
