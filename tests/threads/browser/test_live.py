@@ -31,11 +31,11 @@ def test_an_open_inbox_shows_new_mail_by_itself(page, live_server, dovecot, mail
     page.get_by_role("checkbox", name="Choose this thread").nth(2).check()
     page.locator("[data-search-focus]").fill("paczk")  # typed, not submitted
     page.mouse.wheel(0, 400)
-    page.wait_for_function("window.scrollY > 0")
+    page.wait_for_function("() => window.scrollY > 0")  # a function: CSP forbids eval of a string
     scrolled = page.evaluate("window.scrollY")
     page.evaluate("window.notReloaded = true")
     # The first poll learns what the page shows; only later changes refresh it.
-    page.wait_for_function("document.getElementById('live-poll').dataset.version !== ''")
+    page.wait_for_function("() => document.getElementById('live-poll').dataset.version !== ''")
 
     dovecot.append(user, password, mail(subject="Gdzie jest moja paczka?", message_id="<new@example.pl>"))
     assert run_manage("sync_inbox").returncode == 0

@@ -73,7 +73,7 @@ def test_smtp_down_says_not_sent_and_why(anna_client, sending_pok, smtp_up, lang
     assert human in error
     assert re.search(rf'<details class="technical">.*SMTP .*127.0.0.1:{smtp_up.port}: .*</details>', error, re.S)
     assert re.search(r'<button type="submit" class="secondary outline small">', error)
-    assert '<button type="submit" name="action" value="archive">' in page
+    assert re.search(r'<button type="submit" name="action" value="archive"[ >]', page)
 
 
 def test_recipient_refused_is_failed_for_good(anna_client, sending_pok, smtp_up):
