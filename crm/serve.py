@@ -93,11 +93,17 @@ def gunicorn_command(environ, extra: list[str]) -> list[str]:
         "200",
         "--access-logfile",
         "-",
+        # The path without its query string or referrer: those carry customers' e-mails and search words.
+        "--access-logformat",
+        ACCESS_LOG_FORMAT,
         "--forwarded-allow-ips",
         environ.get("CRM_WEB_FORWARDED_ALLOW_IPS", "127.0.0.1,::1"),
         "--no-control-socket",
         *extra,
     ]
+
+
+ACCESS_LOG_FORMAT = '%(h)s %(t)s "%(m)s %(U)s %(H)s" %(s)s %(b)s %(M)sms'
 
 
 def default_workers() -> int:

@@ -124,11 +124,11 @@ CRM_HEALTH_MAX_SYNC_AGE = config.integer(env, "CRM_HEALTH_MAX_SYNC_AGE", default
 CRM_HEALTH_MAX_OUTBOX_AGE = config.integer(env, "CRM_HEALTH_MAX_OUTBOX_AGE", default=30 * 60)
 
 # Mail handling
-CRM_MAX_ATTACHMENT_BYTES = env.int("CRM_MAX_ATTACHMENT_BYTES", default=10 * 1024 * 1024)
-CRM_IMAP_TIMEOUT = env.int("CRM_IMAP_TIMEOUT", default=30)
-CRM_SMTP_TIMEOUT = env.int("CRM_SMTP_TIMEOUT", default=30)
+CRM_MAX_ATTACHMENT_BYTES = config.integer(env, "CRM_MAX_ATTACHMENT_BYTES", 10 * 1024 * 1024, minimum=1)
+CRM_IMAP_TIMEOUT = config.integer(env, "CRM_IMAP_TIMEOUT", 30, minimum=1)
+CRM_SMTP_TIMEOUT = config.integer(env, "CRM_SMTP_TIMEOUT", 30, minimum=1)
 # Acknowledgements of new requests: one per sender in this many hours at most (loop guard).
-CRM_ACK_QUIET_HOURS = env.int("CRM_ACK_QUIET_HOURS", default=24)
+CRM_ACK_QUIET_HOURS = config.integer(env, "CRM_ACK_QUIET_HOURS", 24, minimum=0)
 
 # OAuth2 sign-in of mailboxes (docs/oauth2.md); a POK's own client ID and secret take precedence.
 CRM_OAUTH_GOOGLE_CLIENT_ID = env.str("CRM_OAUTH_GOOGLE_CLIENT_ID", default="")
@@ -138,11 +138,11 @@ CRM_OAUTH_MICROSOFT_CLIENT_SECRET = env.str("CRM_OAUTH_MICROSOFT_CLIENT_SECRET",
 CRM_OAUTH_MICROSOFT_TENANT = env.str("CRM_OAUTH_MICROSOFT_TENANT", default="common")
 # Another Microsoft cloud (e.g. https://login.microsoftonline.us for US Government).
 CRM_OAUTH_MICROSOFT_AUTHORITY = env.str("CRM_OAUTH_MICROSOFT_AUTHORITY", default="https://login.microsoftonline.com")
-CRM_OAUTH_TIMEOUT = env.int("CRM_OAUTH_TIMEOUT", default=20)
+CRM_OAUTH_TIMEOUT = config.integer(env, "CRM_OAUTH_TIMEOUT", 20, minimum=1)
 
 # Absolute address of this CRM, for links in mail to staff (hand-over notices).
 # How often open pages ask whether anything changed in the user's POKs (threads:live).
-CRM_LIVE_POLL_SECONDS = env.int("CRM_LIVE_POLL_SECONDS", default=15)
+CRM_LIVE_POLL_SECONDS = config.integer(env, "CRM_LIVE_POLL_SECONDS", 15, minimum=1)
 CRM_BASE_URL = env.str("CRM_BASE_URL", default="http://127.0.0.1:8000")
 
 # Links into the shop and BaseLinker (spec 8.3)
@@ -162,23 +162,25 @@ CRM_PRESTASHOP_API_URL = env.str("CRM_PRESTASHOP_API_URL", default="")  # https:
 CRM_PRESTASHOP_API_KEY = env.str("CRM_PRESTASHOP_API_KEY", default="")
 CRM_SHOP_TIME_ZONE = env.str("CRM_SHOP_TIME_ZONE", default=TIME_ZONE)  # PrestaShop stores naive local times
 CRM_IMPORT_SCHEDULE = env.str("CRM_IMPORT_SCHEDULE", default="*/15 * * * *")
-CRM_IMPORT_BATCH_SIZE = env.int("CRM_IMPORT_BATCH_SIZE", default=1000)
+CRM_IMPORT_BATCH_SIZE = config.integer(env, "CRM_IMPORT_BATCH_SIZE", 1000, minimum=1)
 # Incremental runs re-read rows changed this long before the last mark (clock skew, late commits).
-CRM_IMPORT_OVERLAP_MINUTES = env.int("CRM_IMPORT_OVERLAP_MINUTES", default=10)
+CRM_IMPORT_OVERLAP_MINUTES = config.integer(env, "CRM_IMPORT_OVERLAP_MINUTES", 10, minimum=0)
 # Order rows, carriers and history of orders added this recently are re-read on every run:
 # a tracking number saved in the back office does not move ps_orders.date_upd.
-CRM_IMPORT_RECENT_ORDER_DAYS = env.int("CRM_IMPORT_RECENT_ORDER_DAYS", default=14)
+CRM_IMPORT_RECENT_ORDER_DAYS = config.integer(env, "CRM_IMPORT_RECENT_ORDER_DAYS", 14, minimum=0)
 
 # Cron (spec 4): django-crontab installs these with `manage.py crontab add`.
 CRM_SYNC_INBOX_SCHEDULE = env.str("CRM_SYNC_INBOX_SCHEDULE", default="*/2 * * * *")
 CRONTAB_COMMAND_PREFIX = f"cd {BASE_DIR} &&"
 CRM_SEND_OUTBOX_SCHEDULE = env.str("CRM_SEND_OUTBOX_SCHEDULE", default="* * * * *")
 CRM_REINDEX_SCHEDULE = env.str("CRM_REINDEX_SCHEDULE", default="*/10 * * * *")
+CRM_PRUNE_LOGINS_SCHEDULE = env.str("CRM_PRUNE_LOGINS_SCHEDULE", default="17 3 * * *")
 # Each job runs its management command through pok.cron, which records the run for the cron panel.
 CRONJOBS = [
     (CRM_SYNC_INBOX_SCHEDULE, "pok.cron.run_job", ["sync_inbox"]),
     (CRM_SEND_OUTBOX_SCHEDULE, "pok.cron.run_job", ["send_outbox"]),
     (CRM_REINDEX_SCHEDULE, "pok.cron.run_job", ["reindex_customers"]),
+    (CRM_PRUNE_LOGINS_SCHEDULE, "pok.cron.run_job", ["prune_login_records"]),
 ]
 if CRM_PRESTASHOP_DB_URL or CRM_PRESTASHOP_API_URL:
     CRONJOBS.append((CRM_IMPORT_SCHEDULE, "pok.cron.run_job", ["import_prestashop"]))
@@ -223,6 +225,8 @@ CRM_SHOP_SIGNIN_CREATE_USERS = config.boolean(env, "CRM_SHOP_SIGNIN_CREATE_USERS
 # Failed logins per account and per address (django-axes, counted in the database so that every
 # app server sees them); each failure is logged with user name and address, never the password.
 AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend", "django.contrib.auth.backends.ModelBackend"]
+# Login records (who logged in or failed, from where) are kept this many days (prune_login_records).
+CRM_LOGIN_RECORDS_DAYS = config.integer(env, "CRM_LOGIN_RECORDS_DAYS", 90, minimum=1)
 AXES_FAILURE_LIMIT = config.integer(env, "CRM_LOGIN_FAILURE_LIMIT", default=10, minimum=1)
 CRM_LOGIN_COOLOFF_MINUTES = config.integer(env, "CRM_LOGIN_COOLOFF_MINUTES", default=15, minimum=1)
 AXES_COOLOFF_TIME = timedelta(minutes=CRM_LOGIN_COOLOFF_MINUTES)

@@ -30,6 +30,7 @@ DESCRIPTIONS = {
     "send_outbox": _("Send queued replies and retry failed ones."),
     "reindex_customers": _("Update the customer search index."),
     "import_prestashop": _("Import customers and orders from the shop."),
+    "prune_login_records": _("Delete login records older than CRM_LOGIN_RECORDS_DAYS."),
 }
 
 

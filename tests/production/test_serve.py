@@ -54,6 +54,11 @@ def test_serves_health_login_and_static_files(transactional_db, start_served):
     assert status == 200 and headers.get("Content-Encoding") == "gzip"
     assert "gunicorn" in headers.get("Server", "")
 
+    served.request("GET", "/customer/?email=jan.kowalski%40example.com", headers={"Referer": "/search/?q=kowalski"})
+    logged = served.log.read_text()
+    assert '"GET /customer/ HTTP/1.1" 302' in logged, "the access log has the path"
+    assert "kowalski" not in logged, "but not the query string or the referrer"
+
 
 def test_login_behind_a_tls_proxy(transactional_db, start_served):
     """What nginx does: TLS outside, plain HTTP to gunicorn with X-Forwarded-Proto and the public Host."""
@@ -113,6 +118,8 @@ def test_an_unmigrated_database_is_refused_in_one_line(tmp_path):
         ({"SECURE_HSTS_SECONDS": "a year"}, "SECURE_HSTS_SECONDS"),
         ({"SECURE_PROXY_SSL_HEADER": "X-Forwarded-Proto: https"}, "SECURE_PROXY_SSL_HEADER"),
         ({"SECRET_KEY": ""}, "SECRET_KEY"),
+        ({"CRM_IMAP_TIMEOUT": "soon"}, "CRM_IMAP_TIMEOUT"),
+        ({"CRM_MAX_ATTACHMENT_BYTES": "-5"}, "CRM_MAX_ATTACHMENT_BYTES"),
         ({"CSRF_TRUSTED_ORIGINS": "crm.example.com"}, "CSRF_TRUSTED_ORIGINS"),
         ({"DATABASE_URL": f"postgres://crm@{HOST}:{free_port()}/crm"}, "DATABASE_URL"),
     ],

@@ -78,7 +78,9 @@ def test_statistics_page_draws_its_charts(transactional_db, live_server, page, s
 
     page.goto(f"{live_server.url}/stats/")
 
-    page.wait_for_function("() => window.Chart && Chart.getChart('chart-staff')")  # a function: CSP forbids eval of a string
+    page.wait_for_function(
+        "() => window.Chart && Chart.getChart('chart-staff')"
+    )  # a function: CSP forbids eval of a string
     drawn = page.evaluate(f"{CHARTS}.map(id => Chart.getChart(id).data.datasets.length)")
     assert drawn == [2, 2, 2, 2, 2]
     assert page.evaluate("Chart.getChart('chart-received').data.datasets.map(d => d.label)") == [
