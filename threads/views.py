@@ -1,5 +1,6 @@
 """Staff pages of threads (spec 7, 9, 10): thin views over the selectors and services."""
 
+import logging
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
@@ -18,6 +19,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from django_tables2 import RequestConfig
 
 from crm.permissions import staff_required
+from crm.storage import STORAGE_ERRORS
 from customers.selectors import customer_panel
 from pok.models import Pok
 from pok.permissions import pok_or_404, pok_staff
@@ -61,6 +63,8 @@ from threads.tables import PER_PAGE, ThreadTable
 
 BULK_LIMIT = 5000
 INLINE_IMAGE_TYPES = frozenset({"image/png", "image/jpeg", "image/gif", "image/webp"})
+
+log = logging.getLogger(__name__)
 
 
 @staff_required
@@ -567,7 +571,7 @@ def give_up(request, public_id, message_id):
 def attachment(request, public_id, attachment_id):
     thread = thread_or_404(request.user, public_id)
     item = get_object_or_404(Attachment, pk=attachment_id, message__thread=thread)
-    return _file_response(item.file, item.filename, "application/octet-stream", as_attachment=True)
+    return _file_response(request, thread, item.file, item.filename, "application/octet-stream", as_attachment=True)
 
 
 @require_GET
@@ -576,7 +580,7 @@ def inline(request, public_id, attachment_id):
     """An inline image of a mail, only for raster types a browser cannot mistake for a page."""
     thread = thread_or_404(request.user, public_id)
     item = get_object_or_404(Attachment, pk=attachment_id, message__thread=thread, content_type__in=INLINE_IMAGE_TYPES)
-    response = _file_response(item.file, item.filename, item.content_type, as_attachment=False)
+    response = _file_response(request, thread, item.file, item.filename, item.content_type, as_attachment=False)
     response["Content-Security-Policy"] = "default-src 'none'"
     return response
 
@@ -588,14 +592,18 @@ def raw(request, public_id, message_id):
     message = get_object_or_404(Message, pk=message_id, thread=thread)
     if not message.raw:
         raise Http404("No stored message")
-    return _file_response(message.raw, f"{thread.public_id}-{message.pk}.eml", "message/rfc822", as_attachment=True)
+    filename = f"{thread.public_id}-{message.pk}.eml"
+    return _file_response(request, thread, message.raw, filename, "message/rfc822", as_attachment=True)
 
 
-def _file_response(field, filename, content_type, as_attachment):
+def _file_response(request, thread, field, filename, content_type, as_attachment):
     try:
         stored = field.open("rb")
     except (FileNotFoundError, ValueError):
         raise Http404("The file is missing from storage") from None
+    except STORAGE_ERRORS:
+        log.exception("file store unreachable for %s", field.name)
+        return render(request, "threads/file_unavailable.html", {"thread": thread}, status=503)
     response = FileResponse(stored, as_attachment=as_attachment, filename=filename, content_type=content_type)
     response["X-Content-Type-Options"] = "nosniff"
     return response

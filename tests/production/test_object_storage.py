@@ -11,6 +11,7 @@ from django.urls import reverse
 from mailsync.storing import store_message
 from tests.factories import make_staff
 from tests.mailsync.mails import mail
+from tests.servers._local import HOST, free_port
 from tests.threads.gdpr.conftest import JAN, PDF_BYTES
 from tests.threads.gdpr.test_erase import erase_through_http
 from threads import services
@@ -64,6 +65,26 @@ def test_an_object_missing_from_the_bucket_is_a_404(db, s3_bucket, s3_server, po
     client = logged_in(make_staff("anna", pok))
     response = client.get(reverse("threads:attachment", args=[message.thread.public_id, attachment.pk]))
     assert response.status_code == 404
+
+
+def test_an_unreachable_bucket_is_a_503_page_not_a_500(db, s3_bucket, s3_server, pok, monkeypatch, settings):
+    import environ
+
+    from crm.config import file_storage
+
+    _status, message = store_message(pok, mail(attachments=[("a.pdf", PAYLOAD, "application/pdf")]))
+    attachment = message.attachments.get()
+    # The same bucket behind an address where nothing answers: the store is down.
+    monkeypatch.setenv("CRM_S3_ENDPOINT_URL", f"http://{HOST}:{free_port()}")
+    settings.STORAGES = {**settings.STORAGES, "default": file_storage(environ.Env())}
+    client = logged_in(make_staff("anna", pok))
+    for url in (
+        reverse("threads:attachment", args=[message.thread.public_id, attachment.pk]),
+        reverse("threads:raw", args=[message.thread.public_id, message.pk]),
+    ):
+        response = client.get(url)
+        assert response.status_code == 503, url
+        assert "The file store cannot be reached right now" in response.content.decode()
 
 
 def test_a_reply_with_an_attachment_is_sent_from_the_bucket(db, s3_bucket, s3_server, smtp_server, pok):
