@@ -2,8 +2,8 @@
 
 Starts a throwaway PostgreSQL (or uses --database-url), seeds it as bench/pages.py does
 (100,000 threads, a 2,000-customer shop), starts Dovecot and an SMTP server, then for each
-server in --servers (scripts/serve = gunicorn, and `manage.py runserver`, the only server
-before, for comparison): logs --staff users in over HTTP and lets each open lists, threads,
+server in --servers (scripts/serve = gunicorn; by default first as it was before persistent
+database connections, `gunicorn-reconnect` with CRM_DB_CONN_MAX_AGE=0, then as it is): logs --staff users in over HTTP and lets each open lists, threads,
 the customer card and searches, with a think time between clicks, while `sync_inbox` imports
 new mail and `send_outbox` sends queued replies in a loop beside them. Bounded by --requests
 and --duration per server. Prints p50/p95/p99 per page and the error count.
@@ -239,7 +239,9 @@ def _start_server(kind: str, work: Path, args):
 
     port = free_port()
     env = _server_environment(work, port, args)
-    if kind == "gunicorn":
+    if kind == "gunicorn-reconnect":
+        env["CRM_DB_CONN_MAX_AGE"] = "0"
+    if kind.startswith("gunicorn"):
         command = [str(PROJECT_ROOT / "scripts" / "serve"), "--access-logfile", "/dev/null"]
     else:
         manage = [sys.executable, str(PROJECT_ROOT / "manage.py")]
@@ -489,13 +491,14 @@ def _arguments():
     parser.add_argument(
         "--servers",
         type=lambda text: text.split(","),
-        default=["gunicorn", "runserver"],
-        help="servers to load, in order (default gunicorn,runserver)",
+        default=["gunicorn-reconnect", "gunicorn"],
+        help="servers to load, in order: gunicorn, gunicorn-reconnect (a new database connection per request, "
+        "as before CRM_DB_CONN_MAX_AGE), runserver (default gunicorn-reconnect,gunicorn)",
     )
     parser.add_argument("--database-url", help="use this PostgreSQL database instead of a throwaway server (kept)")
     args = parser.parse_args()
-    if not set(args.servers) <= {"gunicorn", "runserver"}:
-        parser.error("--servers: gunicorn and/or runserver")
+    if not set(args.servers) <= {"gunicorn", "gunicorn-reconnect", "runserver"}:
+        parser.error("--servers: gunicorn, gunicorn-reconnect and/or runserver")
     return args
 
 

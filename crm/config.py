@@ -131,6 +131,10 @@ def database(env: environ.Env, default_sqlite: Path) -> dict:
         config["OPTIONS"] = dict(SQLITE_OPTIONS)
     else:
         config.setdefault("OPTIONS", {})["connect_timeout"] = 5
+    # A connection kept for the next requests of the same worker thread (checked before reuse), instead of
+    # a new PostgreSQL session with its authentication for every request.
+    config["CONN_MAX_AGE"] = integer(env, "CRM_DB_CONN_MAX_AGE", 60, minimum=0)
+    config["CONN_HEALTH_CHECKS"] = True
     return config
 
 

@@ -5,6 +5,7 @@ import http.client
 import os
 import re
 import subprocess
+import time
 from http.cookies import SimpleCookie
 from pathlib import Path
 from urllib.parse import urlencode
@@ -41,6 +42,15 @@ def production_environment(tmp_path: Path, **overrides) -> dict[str, str]:
 class Served:
     def __init__(self, port: int, log: Path):
         self.port, self.log = port, log
+
+    def wait_for_log(self, text: str, timeout: float = 10) -> str:
+        """The server's log once it has `text` (a worker writes its access line after answering)."""
+        deadline = time.monotonic() + timeout
+        while text not in (logged := self.log.read_text()):
+            if time.monotonic() > deadline:
+                raise AssertionError(f"{text!r} not in the log:\n{logged[-2000:]}")
+            time.sleep(0.1)
+        return logged
 
     def request(self, method, path, body=None, headers=None):
         connection = http.client.HTTPConnection(HOST, self.port, timeout=30)
