@@ -85,6 +85,12 @@ class Thread(models.Model):
             ),
             models.Index(fields=["pok", "changed_at"], name="thread_pok_changed"),
             models.Index(fields=["pok", "last_customer_at"], name="thread_pok_customer"),
+            # The unread INBOX threads of a user (threads.selectors.pok_panels), without reading the table.
+            models.Index(
+                fields=["pok", "last_customer_at", "id"],
+                name="thread_inbox_customer",
+                condition=INBOX & models.Q(last_customer_at__isnull=False),
+            ),
         ]
 
     def __str__(self):
@@ -382,3 +388,22 @@ class BlockedSender(models.Model):
     def save(self, *args, **kwargs):
         self.pattern = self.pattern.strip().lower().lstrip("@")
         super().save(*args, **kwargs)
+
+
+class ThreadCount(models.Model):
+    """One counter of threads/counts.py: how many threads of a POK are of this kind, status and owner."""
+
+    pok = models.ForeignKey(Pok, on_delete=models.CASCADE, related_name="+")
+    kind = models.CharField(max_length=20)
+    status = models.CharField(max_length=10, blank=True)
+    # The owner's user id, 0 for none: not a foreign key, a deleted user's threads move to 0 (threads.services).
+    owner_key = models.PositiveIntegerField(default=0)
+    count = models.BigIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["pok", "kind", "status", "owner_key"], name="thread_count_once"),
+        ]
+
+    def __str__(self):
+        return f"{self.pok_id} {self.kind} {self.status} {self.owner_key}: {self.count}"

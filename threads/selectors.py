@@ -5,15 +5,40 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from django.contrib.auth.models import User
-from django.db.models import BooleanField, Count, Exists, ExpressionWrapper, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models import (
+    BooleanField,
+    Count,
+    Exists,
+    ExpressionWrapper,
+    F,
+    Func,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+)
 
 from customers.baselinker import SearchButton, search_buttons
 from pok.models import Pok
 from pok.permissions import visible_poks
-from threads.models import UNDELIVERED, Attachment, Direction, Message, ReadMark, Status, Thread, ThreadEvent
+from threads import counts
+from threads.models import (
+    UNDELIVERED,
+    Attachment,
+    Direction,
+    Message,
+    ReadMark,
+    Status,
+    Thread,
+    ThreadCount,
+    ThreadEvent,
+)
 from threads.permissions import visible_threads
 
 INBOX_STATUSES = (Status.NEW, Status.WAITING)
+COUNT_CAP = 1000
 OTHER_THREADS_SHOWN = 20
 CARD_THREADS_SHOWN = 100
 SENDER_MESSAGES_READ = 500
@@ -29,6 +54,7 @@ class PokPanel:
     spam: int = 0
     undelivered: int = 0  # threads with a reply not delivered (sending, retrying or failed)
     unread: int = 0
+    unread_capped: bool = False  # more than `unread`, which is COUNT_CAP
 
     @property
     def inbox(self) -> int:
@@ -36,26 +62,30 @@ class PokPanel:
 
 
 def pok_panels(user: User) -> list[PokPanel]:
-    """Every POK the user sees with its thread counts and the user's unread INBOX threads: two queries,
-    however many POKs."""
+    """Every POK the user sees with its thread counts, its undelivered threads and the user's unread INBOX
+    threads: four queries, however many POKs. The status counts come from the counters (threads/counts.py)
+    and cost the same at any size; undelivered threads are read from the partial index thread_undelivered,
+    which holds only those; unread ones are looked for among the INBOX threads only (partial index
+    thread_inbox_customer) and counted up to COUNT_CAP per POK ("1000+")."""
     panels = {pok.pk: PokPanel(pok) for pok in visible_poks(user).order_by("name")}
-    counts = (
-        Thread.objects.filter(pok__in=list(panels))
-        .values("pok", "status")
-        .annotate(
-            count=Count("id"),
-            not_delivered=Count("id", filter=UNDELIVERED_THREAD),
-            unread=Count("id", filter=unread(user)),
-        )
-        .order_by()
-    )
-    for row in counts:
-        panel = panels[row["pok"]]
-        setattr(panel, row["status"], row["count"])
-        panel.undelivered += row["not_delivered"]
-        if row["status"] in INBOX_STATUSES:
-            panel.unread += row["unread"]
+    for pok_id, status, count in _counters(pok__in=list(panels)).values_list("pok", "status").annotate(n=Sum("count")):
+        setattr(panels[pok_id], status, count)
+    undelivered = Thread.objects.filter(UNDELIVERED_THREAD, pok__in=list(panels)).values_list("pok")
+    for pok_id, count in undelivered.annotate(n=Count("id")).order_by():
+        panels[pok_id].undelivered = count
+    for pok_id, count in _unread_per_pok(user, list(panels)):
+        panels[pok_id].unread = min(count, COUNT_CAP)
+        panels[pok_id].unread_capped = count > COUNT_CAP
     return list(panels.values())
+
+
+def _unread_per_pok(user: User, pok_ids: list[int]) -> QuerySet:
+    """(POK id, the user's unread INBOX threads up to COUNT_CAP + 1) per POK, in one query: the search in
+    each POK stops after COUNT_CAP + 1 of them."""
+    found = Thread.objects.filter(unread(user), pok=OuterRef(OuterRef("pk")), status__in=INBOX_STATUSES)
+    limited = found.order_by().values("pk")[: COUNT_CAP + 1]
+    counted = Thread.objects.filter(pk__in=limited).annotate(n=Func(F("pk"), function="COUNT")).values("n")
+    return Pok.objects.filter(pk__in=pok_ids).annotate(n=Subquery(counted)).values_list("pk", "n")
 
 
 def unread(user: User) -> Q:
@@ -67,6 +97,16 @@ def unread(user: User) -> Q:
 def with_unread(threads: QuerySet[Thread], user: User) -> QuerySet[Thread]:
     """Each thread with `unread` for this user (bold in the lists), in the same query."""
     return threads.annotate(unread=ExpressionWrapper(unread(user), output_field=BooleanField()))
+
+
+def owned_counts(user: User) -> dict[str, int]:
+    """Status -> how many threads `user` owns in the POKs they see (one query on the counters)."""
+    rows = _counters(pok__in=visible_poks(user), owner_key=user.pk).values_list("status").annotate(n=Sum("count"))
+    return {status: count for status, count in rows if count}
+
+
+def _counters(**where: object) -> QuerySet[ThreadCount]:
+    return ThreadCount.objects.filter(kind=counts.THREADS, **where).order_by()
 
 
 def pok_threads(pok: Pok, statuses: Iterable[str]) -> QuerySet[Thread]:

@@ -4,10 +4,13 @@ Every write to a thread's status, owner, counters or existence from outside this
 (`refresh_counters`, from threads.counters, is shared with the outbox). Every status change and
 assignment writes a ThreadEvent (spec 9.3). A thread with an undelivered reply is new, whatever its
 author chose: the choice is applied when the reply is delivered (settle_delivery; the rules are in
-README "Status follows delivery").
+README "Status follows delivery"). The thread counts of the navigation (threads/counts.py) move here, in
+the same transaction as the change; `grouped_counts` lets a caller storing many messages in one
+transaction write them once.
 """
 
 import uuid
+from collections import Counter
 from collections.abc import Iterable
 from datetime import timedelta
 
@@ -24,7 +27,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from pok.models import Pok
-from threads import outbox
+from threads import counts, outbox
 from threads.addresses import BadAddress, Recipients, own_addresses, recipients, sender_patterns
 from threads.composing import OutgoingFile, compose, signatures_for
 from threads.counters import count_incoming, refresh_counters
@@ -41,6 +44,7 @@ from threads.models import (
     StaffSignature,
     Status,
     Thread,
+    ThreadCount,
     ThreadEvent,
 )
 from threads.notifications import notify_new_owner
@@ -51,6 +55,28 @@ BOUNCED = "bounced"  # the outcome of a delivery event for a reply that came bac
 
 class ActionRefused(Exception):
     """A thread action the rules do not allow; str() is the message for staff."""
+
+
+grouped_counts = counts.grouped
+
+
+def _move_counts(before: Iterable[counts.Key] = (), after: Iterable[counts.Key] = ()) -> None:
+    """Threads counted by the keys `before` are now counted by `after` (one statement for all)."""
+    deltas = Counter(after)
+    deltas.subtract(Counter(before))
+    counts.move(deltas)
+
+
+def _fresh_states(threads: list[Thread]) -> list[Thread]:
+    """The threads with status and owner as their rows hold them now, the rows locked till the end of the
+    transaction (in id order, so that two bulk changes wait for each other instead of deadlocking); a thread
+    deleted meanwhile is left out. The counts move from these states, not from what a page loaded."""
+    rows = Thread.objects.select_for_update().filter(pk__in=[t.pk for t in threads]).order_by("pk")
+    states = {pk: (status, owner_id) for pk, status, owner_id in rows.values_list("pk", "status", "owner_id")}
+    for thread in threads:
+        if thread.pk in states and (thread.status, thread.owner_id) != states[thread.pk]:
+            thread.status, thread.owner_id = states[thread.pk]
+    return [thread for thread in threads if thread.pk in states]
 
 
 def create_thread(
@@ -76,6 +102,7 @@ def create_thread(
         last_customer_at=timezone.now() if first_mail and not first_mail.is_auto_reply else None,
     )
     ThreadEvent.objects.create(thread=thread, kind=EventKind.CREATED, new_value=thread.status, actor=actor)
+    _move_counts(after=counts.thread_keys(thread))
     return thread
 
 
@@ -119,11 +146,12 @@ def change_status(thread: Thread, *, status: str, actor: User | None = None) -> 
 
 @transaction.atomic
 def change_statuses(threads: Iterable[Thread], *, status: str, actor: User | None = None) -> list[Thread]:
-    """Set the status of many threads, one history event for each one it changes (returned); three queries
-    whatever their number. A thread with a reply not delivered stays new (left out of the result)."""
+    """Set the status of many threads, one history event for each one it changes (returned); five queries
+    whatever their number, the counts moved with them. A thread with a reply not delivered stays new (left
+    out of the result)."""
     if status not in Status.values:
         raise ActionRefused(_("Unknown status: %(status)s") % {"status": status})
-    threads = list(threads)
+    threads = _fresh_states(list(threads))
     held = set(_with_undelivered(threads)) if status != Status.NEW else set()
     changed = [thread for thread in threads if thread.status != status and thread.pk not in held]
     ThreadEvent.objects.bulk_create(
@@ -131,6 +159,10 @@ def change_statuses(threads: Iterable[Thread], *, status: str, actor: User | Non
         for thread in changed
     )
     Thread.objects.filter(pk__in=[thread.pk for thread in changed]).update(status=status, changed_at=Now())
+    _move_counts(
+        before=[key for t in changed for key in counts.thread_keys(t)],
+        after=[key for t in changed for key in counts.keys_of(t.pok_id, status, t.owner_id)],
+    )
     for thread in changed:
         thread.status = status
     return changed
@@ -144,17 +176,8 @@ def assign_owner(thread: Thread, *, owner: User | None, actor: User | None = Non
             _("%(user)s is not assigned to the service point %(pok)s and cannot own its threads.")
             % {"user": owner.get_username(), "pok": thread.pok.name}
         )
-    if thread.owner_id == (owner.pk if owner else None):
+    if not _hand_over(_fresh_states([thread]), owner=owner, actor=actor):
         return False
-    ThreadEvent.objects.create(
-        thread=thread,
-        kind=EventKind.ASSIGNED,
-        old_value=thread.owner.get_username() if thread.owner else "",
-        new_value=owner.get_username() if owner else "",
-        actor=actor,
-    )
-    thread.owner = owner
-    Thread.objects.filter(pk=thread.pk).update(owner=owner, changed_at=Now())
     transaction.on_commit(lambda: notify_new_owner(thread, owner, actor))
     return True
 
@@ -184,8 +207,14 @@ def assign_owners(
     threads = list(threads)
     allowed_poks = owned_pok_ids(owner) if owner is not None else None
     refused = [t for t in threads if allowed_poks is not None and t.pok_id not in allowed_poks]
+    allowed = _fresh_states([t for t in threads if t not in refused])
+    return _hand_over(allowed, owner=owner, actor=actor), refused
+
+
+def _hand_over(threads: list[Thread], *, owner: User | None, actor: User | None) -> list[Thread]:
+    """`owner` for those of the (freshly read) threads that have another one; returns them."""
     owner_id = owner.pk if owner else None
-    changed = [t for t in threads if t not in refused and t.owner_id != owner_id]
+    changed = [t for t in threads if t.owner_id != owner_id]
     ThreadEvent.objects.bulk_create(
         ThreadEvent(
             thread=thread,
@@ -197,9 +226,23 @@ def assign_owners(
         for thread in changed
     )
     Thread.objects.filter(pk__in=[thread.pk for thread in changed]).update(owner=owner, changed_at=Now())
+    _move_counts(
+        before=[key for t in changed for key in counts.thread_keys(t)],
+        after=[key for t in changed for key in counts.keys_of(t.pok_id, t.status, owner_id)],
+    )
     for thread in changed:
         thread.owner = owner
-    return changed, refused
+    return changed
+
+
+@transaction.atomic
+def owner_leaving(user: User) -> None:
+    """`user` is being deleted: the database sets their threads' owner to none, their counts follow."""
+    deltas: Counter = Counter()
+    for row in ThreadCount.objects.filter(owner_key=user.pk, kind__in=counts.COUNTED_KINDS).exclude(count=0):
+        deltas[(row.pok_id, row.kind, row.status, user.pk)] -= row.count
+        deltas[(row.pok_id, row.kind, row.status, counts.NO_OWNER)] += row.count
+    counts.move(deltas)
 
 
 @transaction.atomic
@@ -210,6 +253,9 @@ def erase_mail(threads: list[Thread], *, messages: list[Message]) -> int:
     Message.objects.filter(pk__in=[m.pk for m in messages]).delete()
     thread_ids = [thread.pk for thread in threads]
     thread_ids += list(Thread.objects.filter(pk__in=touched, messages__isnull=True).values_list("pk", flat=True))
+    doomed = Thread.objects.select_for_update().filter(pk__in=thread_ids).order_by("pk")
+    states = doomed.values_list("pok_id", "status", "owner_id")
+    _move_counts(before=[key for state in states for key in counts.keys_of(*state)])
     Thread.objects.filter(pk__in=thread_ids).delete()
     for thread in Thread.objects.filter(pk__in=touched):
         refresh_counters(thread)
@@ -514,3 +560,8 @@ def _apply_chosen_status(thread: Thread) -> None:
     ).exists()
     if not customer_wrote_since:
         change_status(thread, status=chosen.then_status, actor=chosen.author)
+
+
+def repair_counts(pok: Pok) -> int:
+    """Recount the POK's threads and repair its stored counts; returns how many counters were wrong."""
+    return counts.repair(pok.pk)

@@ -1,0 +1,162 @@
+"""The stored thread counts stay equal to a full recount through any sequence of the actions that move them."""
+
+import random
+from collections import Counter
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.core.management import call_command
+from django.db.models import Count
+
+from mailsync.storing import store_message
+from tests.factories import make_pok, make_staff
+from tests.ui.mails import customer_mail
+from threads import services
+from threads.models import Message, Status, Thread, ThreadCount
+from threads.selectors import owned_counts, pok_panels
+
+STEPS = 120
+
+
+def full_recount() -> Counter:
+    rows = Thread.objects.values_list("pok_id", "status", "owner_id").annotate(n=Count("id")).order_by()
+    return Counter({(pok_id, status, owner_id or 0): n for pok_id, status, owner_id, n in rows})
+
+
+def stored_counts() -> Counter:
+    rows = ThreadCount.objects.filter(kind="threads").exclude(count=0)
+    return Counter({(row.pok_id, row.status, row.owner_key): row.count for row in rows})
+
+
+class World:
+    def __init__(self, rng: random.Random):
+        self.rng = rng
+        self.poks = [
+            make_pok(name="Shop A", from_address="bok@a.example"),
+            make_pok(name="Shop B", from_address="bok@b.example"),
+        ]
+        self.staff = [make_staff(f"staff{n}", *self.poks) for n in range(3)]
+        self.mails = 0
+        self.people = 0
+
+    def thread(self) -> Thread | None:
+        ids = list(Thread.objects.values_list("pk", flat=True))
+        return Thread.objects.select_related("pok", "owner").get(pk=self.rng.choice(ids)) if ids else None
+
+    def new_mail(self) -> None:
+        self.mails += 1
+        pok = self.rng.choice(self.poks)
+        existing = Thread.objects.filter(pok=pok).first() if self.rng.random() < 0.4 else None
+        subject = f"Re: {existing.subject} {existing.token}" if existing else f"Question {self.mails}"
+        sender = f"Customer {self.mails} <c{self.mails % 5}@example.com>"
+        extra = {"Auto-Submitted": "auto-replied"} if self.rng.random() < 0.1 else None
+        store_message(pok, customer_mail(pok, sender=sender, subject=subject, extra_headers=extra))
+
+    def reply(self) -> None:
+        thread = self.thread()
+        if thread:
+            author = self.rng.choice(self.staff)
+            then = self.rng.choice([Status.WAITING, Status.ARCHIVED])
+            services.reply(thread, author=author, text="Hello", then_status=then)
+
+    def status(self) -> None:
+        thread = self.thread()
+        if thread:
+            services.change_status(thread, status=self.rng.choice(Status.values), actor=self.staff[0])
+
+    def assign(self) -> None:
+        thread = self.thread()
+        if thread:
+            services.assign_owner(thread, owner=self.rng.choice([None, *self.staff]), actor=self.staff[0])
+
+    def stale_status(self) -> None:
+        """Two people act on the same thread from pages loaded before either change."""
+        thread = self.thread()
+        if thread:
+            stale = Thread.objects.get(pk=thread.pk)
+            services.change_status(thread, status=Status.ARCHIVED)
+            services.assign_owner(thread, owner=self.staff[1])
+            services.change_status(stale, status=Status.WAITING)
+            services.assign_owner(stale, owner=self.staff[2])
+
+    def erase(self) -> None:
+        thread = self.thread()
+        if thread:
+            others = list(Message.objects.exclude(thread=thread).order_by("?")[:1])
+            services.erase_mail([thread], messages=others)
+
+    def delete_user(self) -> None:
+        if len(self.staff) > 1:
+            self.staff.pop(self.rng.randrange(len(self.staff))).delete()
+            self.people += 1
+            self.staff.append(make_staff(f"late{self.people}", *self.poks))
+
+
+ACTIONS = ["new_mail"] * 5 + ["reply", "status", "status", "assign", "assign", "stale_status", "erase", "delete_user"]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("seed", [1, 2])
+def test_random_actions_keep_the_counts_equal_to_a_recount(seed):
+    rng = random.Random(seed)
+    world = World(rng)
+    done = Counter()
+    for _step in range(STEPS):
+        action = rng.choice(ACTIONS)
+        getattr(world, action)()
+        done[action] += 1
+        assert stored_counts() == full_recount(), f"after {done}"
+    assert Thread.objects.count() >= 5 and done["erase"] and done["delete_user"]
+    assert len({status for _pok, status, _owner in full_recount()}) == 3
+
+
+@pytest.mark.django_db
+def test_panels_and_owned_counts_read_the_counters(django_assert_num_queries):
+    world = World(random.Random(3))
+    for _ in range(8):
+        world.new_mail()
+    anna = world.staff[0]
+    thread = Thread.objects.filter(pok=world.poks[0]).first()
+    services.assign_owner(thread, owner=anna)
+    services.change_status(thread, status=Status.WAITING)
+    with django_assert_num_queries(4):
+        panels = {panel.pok.pk: panel for panel in pok_panels(anna)}
+    for pok in world.poks:
+        by_status = Counter(Thread.objects.filter(pok=pok).values_list("status", flat=True))
+        assert (panels[pok.pk].new, panels[pok.pk].waiting, panels[pok.pk].archived) == (
+            by_status[Status.NEW],
+            by_status[Status.WAITING],
+            by_status[Status.ARCHIVED],
+        )
+    with django_assert_num_queries(1):
+        assert owned_counts(anna) == {Status.WAITING: 1}
+
+
+@pytest.mark.django_db
+def test_repair_command_fixes_wrong_counters(capsys):
+    world = World(random.Random(5))
+    for _ in range(6):
+        world.new_mail()
+    pok = world.poks[0]
+    ThreadCount.objects.filter(pok=pok, kind="threads").update(count=999)
+    ThreadCount.objects.create(pok=pok, kind="threads", status=Status.WAITING, owner_key=424242, count=3)
+    call_command("repair_thread_counts")
+    out = capsys.readouterr().out
+    assert stored_counts() == full_recount()
+    assert f"[1/2] {pok.name}: " in out and "counters repaired" in out
+    assert "2 POKs checked, 1 repaired" in out
+    call_command("repair_thread_counts")
+    assert "0 repaired" in capsys.readouterr().out
+
+
+@pytest.mark.django_db
+def test_user_deletion_moves_their_counts_to_nobody():
+    world = World(random.Random(6))
+    for _ in range(4):
+        world.new_mail()
+    leaving = get_user_model().objects.get(username="staff1")
+    for thread in Thread.objects.all():
+        services.assign_owner(thread, owner=leaving)
+    leaving.delete()
+    assert stored_counts() == full_recount()
+    assert not ThreadCount.objects.filter(owner_key=leaving.pk).exclude(count=0).exists()
