@@ -58,18 +58,27 @@ class Thread(models.Model):
         verbose_name = _("thread")
         verbose_name_plural = _("threads")
         indexes = [
-            models.Index(fields=["pok", "status", "last_message_at"], name="thread_pok_status_last"),
-            # The sortable columns of the thread lists (spec 7.6).
+            # The sortable columns of the thread lists (spec 7.6), each closed by the id as the lists' orderings
+            # are: a list of one status (Archive) walks one of these in order and stops after one page.
+            *(
+                models.Index(fields=["pok", "status", *columns, "id"], name=f"thread_pok_status_{name}")
+                for name, columns in (
+                    ("last", ["last_message_at"]),
+                    ("email", ["customer_email"]),
+                    ("subject", ["subject"]),
+                    ("count", ["message_count"]),
+                    ("recipient", ["recipient"]),
+                    ("owner", ["owner"]),
+                )
+            ),
             models.Index(fields=["pok", "last_message_at"], name="thread_pok_last"),
-            models.Index(fields=["pok", "status", "customer_email"], name="thread_pok_status_email"),
-            models.Index(fields=["pok", "status", "subject"], name="thread_pok_status_subject"),
-            models.Index(fields=["pok", "status", "message_count"], name="thread_pok_status_count"),
-            models.Index(fields=["pok", "status", "recipient"], name="thread_pok_status_recipient"),
             # INBOX (new + waiting) sorted by a column: a partial index walks it in order and stops
             # after one page, instead of sorting every open thread of the POK.
             *(
                 models.Index(fields=["pok", *columns, "id"], name=f"thread_inbox_{name}", condition=INBOX)
                 for name, columns in (
+                    ("last", ["last_message_at"]),
+                    ("email", ["customer_email"]),
                     ("recipient", ["recipient"]),
                     ("subject", ["subject"]),
                     ("owner", ["owner"]),

@@ -105,6 +105,37 @@ def owned_counts(user: User) -> dict[str, int]:
     return {status: count for status, count in rows if count}
 
 
+@dataclass
+class ListTotal:
+    """How many threads a list holds; `capped` when there are more than `count` (a filtered list counts no further)."""
+
+    count: int
+    capped: bool = False
+
+
+def pok_total(pok: Pok, statuses: Iterable[str]) -> ListTotal:
+    """A POK's threads in these statuses, from the counters (one query)."""
+    total = _counters(pok=pok, status__in=list(statuses)).aggregate(n=Sum("count"))["n"]
+    return ListTotal(total or 0)
+
+
+def owned_total(user: User, statuses: Iterable[str]) -> ListTotal:
+    """The "My threads" list's size: the user's own threads in these statuses from the counters, and the
+    others with a reply of theirs not delivered, found through the partial index thread_undelivered (two
+    queries)."""
+    statuses = list(statuses)
+    owned = owned_counts(user)
+    others = visible_threads(user).filter(UNDELIVERED_THREAD, Exists(_undelivered_by(user)))
+    others = others.exclude(owner=user, status__in=statuses).order_by().count()
+    return ListTotal(sum(owned.get(status, 0) for status in statuses) + others)
+
+
+def capped_total(threads: QuerySet[Thread]) -> ListTotal:
+    """The rows of a filtered list, counted up to COUNT_CAP only: the cost stops there however many match."""
+    found = threads.order_by()[: COUNT_CAP + 1].count()
+    return ListTotal(min(found, COUNT_CAP), capped=found > COUNT_CAP)
+
+
 def _counters(**where: object) -> QuerySet[ThreadCount]:
     return ThreadCount.objects.filter(kind=counts.THREADS, **where).order_by()
 

@@ -7,10 +7,21 @@ from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 from django.utils.timezone import localtime
 from django.utils.translation import gettext_lazy as _
+from django_tables2 import RequestConfig
+from django_tables2.paginators import LazyPaginator
 
 from crm.templatetags.crm_tags import customer_card_url
 
 PER_PAGE = 50
+
+
+def paginate(request, table: tables.Table) -> tables.Table:
+    """Sort by the request (django-tables2) and show one page without counting the rows: the page reads
+    PER_PAGE + 1 rows to know whether another follows (the totals come from the counters, or a capped count)."""
+    RequestConfig(request, paginate={"per_page": PER_PAGE, "silent": True, "paginator_class": LazyPaginator}).configure(
+        table
+    )
+    return table
 
 
 def _row_class(record) -> str:

@@ -16,7 +16,6 @@ from django.utils.timezone import localtime
 from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
-from django_tables2 import RequestConfig
 
 from crm.permissions import staff_required
 from crm.storage import STORAGE_ERRORS
@@ -25,7 +24,7 @@ from pok.models import Pok
 from pok.permissions import pok_or_404, pok_staff
 from threads import canned, outbox, presence, services
 from threads.addresses import reply_defaults
-from threads.filtering import filter_threads
+from threads.filtering import ThreadQuery, filter_threads
 from threads.forms import (
     AssignForm,
     BulkForm,
@@ -42,6 +41,7 @@ from threads.permissions import thread_or_404, visible_threads
 from threads.selectors import (
     CARD_THREADS_SHOWN,
     INBOX_STATUSES,
+    capped_total,
     card_search_buttons,
     card_threads,
     live_version,
@@ -49,9 +49,11 @@ from threads.selectors import (
     next_to_answer,
     other_threads,
     owned_threads,
+    owned_total,
     pok_panels,
     pok_threads,
     possible_owners,
+    pok_total,
     sender_emails,
     thread_history,
     thread_messages,
@@ -59,7 +61,7 @@ from threads.selectors import (
     undelivered_reply_count,
     with_unread,
 )
-from threads.tables import PER_PAGE, ThreadTable
+from threads.tables import ThreadTable, paginate
 
 BULK_LIMIT = 5000
 INLINE_IMAGE_TYPES = frozenset({"image/png", "image/jpeg", "image/gif", "image/webp"})
@@ -104,6 +106,7 @@ def _pok_list(request, pok_id, scope):
         "table": table,
         "archived": scope == "archive",
         "which": scope,
+        "total": _total(request.user, listed, scope),
         **_list_context(listed, scope),
     }
     return render(request, "threads/list.html", context)
@@ -115,7 +118,12 @@ def mine(request):
     """The user's own threads in every POK they see, new and waiting unless a status is chosen."""
     listed = _listed_threads(request.user, "mine", None, request.GET)
     table = _table(request, with_unread(listed.threads, request.user), "last_message_at", exclude=("owner",))
-    context = {"table": table, "undelivered": undelivered_reply_count(request.user), **_list_context(listed, "mine")}
+    context = {
+        "table": table,
+        "total": _total(request.user, listed, "mine"),
+        "undelivered": undelivered_reply_count(request.user),
+        **_list_context(listed, "mine"),
+    }
     return render(request, "threads/mine.html", context)
 
 
@@ -142,18 +150,33 @@ class Listed:
     form: ThreadFilterForm
     threads: QuerySet[Thread]
     owners: list
+    statuses: list[str]
+    query: ThreadQuery
 
 
 def _listed_threads(user, scope, pok_id, data) -> Listed:
     if scope == "mine":
         form = ThreadFilterForm(data, statuses=[*INBOX_STATUSES, Status.ARCHIVED])
         query = form.query()
-        threads = owned_threads(user, [query.status] if query.status else INBOX_STATUSES)
-        return Listed(None, form, filter_threads(threads, query), list(possible_owners(user)))
+        statuses = [query.status] if query.status else list(INBOX_STATUSES)
+        threads = filter_threads(owned_threads(user, statuses), query)
+        return Listed(None, form, threads, list(possible_owners(user)), statuses, query)
     pok = pok_or_404(user, pok_id)
     owners = list(pok_staff(pok))
     form = ThreadFilterForm(data, statuses=LISTS[scope], owners=owners)
-    return Listed(pok, form, filter_threads(pok_threads(pok, LISTS[scope]), form.query()), owners)
+    query = form.query()
+    threads = filter_threads(pok_threads(pok, LISTS[scope]), query)
+    return Listed(pok, form, threads, owners, LISTS[scope], query)
+
+
+def _total(user, listed, scope):
+    """The list's size: from the counters while unfiltered, else counted up to the cap."""
+    if scope == "mine":
+        if ThreadQuery(status=listed.query.status) == listed.query:
+            return owned_total(user, listed.statuses)
+    elif listed.query.is_empty():
+        return pok_total(listed.pok, listed.statuses)
+    return capped_total(listed.threads)
 
 
 def _list_context(listed, scope):
@@ -239,9 +262,7 @@ def _warn_held(held, request):
 
 
 def _table(request, threads, order_by, exclude):
-    table = ThreadTable(threads, order_by=order_by, exclude=exclude)
-    RequestConfig(request, paginate={"per_page": PER_PAGE, "silent": True}).configure(table)
-    return table
+    return paginate(request, ThreadTable(threads, order_by=order_by, exclude=exclude))
 
 
 @require_GET
