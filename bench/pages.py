@@ -1,22 +1,33 @@
-"""Staff page benchmark: server time of the busiest pages on PostgreSQL.
+"""Staff page benchmark: server time of the busiest pages on PostgreSQL, at two archive sizes side by side.
 
-Starts a throwaway PostgreSQL, migrates, creates a POK with 100,000 threads (one
-message each) of which one customer's thread has 50 messages, and a customer with
-200 orders; then, logged in as a superuser through Django's test client, times the
-INBOX page for every sort column both ways, the 50-message thread and the customer
-card: a few warm-up requests, then the median of --repeat requests each.
+Starts a throwaway PostgreSQL with two databases, one with a POK of --small threads (10,000) and one
+with --threads (one message each; one customer's thread has 50 messages, and that customer 200
+orders); then, logged in as a superuser through Django's test client, times in each the INBOX for
+every sort column both ways, the Archive, My threads, a filtered INBOX, the 50-message thread and
+the customer card: a few warm-up requests, then the median of --repeat requests each. Each size is
+measured by a subprocess of its own (this script with --worker); the table shows both and the ratio.
 
-    /tmp/venv/bin/python bench/pages.py                       # 100,000 threads
-    /tmp/venv/bin/python bench/pages.py --threads 20000       # quick try
+The previous revision (--previous, default: where this branch left main) is checked out with
+`git worktree` into a temporary folder and its own bench/pages.py measures the small database too:
+its INBOX's time outside SQL is printed beside today's.
 
-Target: under 150 ms each.
+    .venv/bin/python bench/pages.py --threads 1000000     # the documented run: 10,000 vs 1,000,000
+    .venv/bin/python bench/pages.py --threads 100000      # quicker
+    .venv/bin/python bench/pages.py --previous none       # without the previous revision
+
+Targets: each page's median at --threads within 1.3x of the same page at --small, with the same
+query count; the INBOX's time outside SQL at most a third of the previous revision's.
 """
 
 import argparse
+import json
 import os
 import random
+import re
 import statistics
+import subprocess
 import sys
+import tempfile
 import time
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
@@ -29,6 +40,7 @@ if __name__ == "__main__":  # run as a file: make the project importable
 from bench.database import django_on_postgresql  # noqa: E402
 
 TARGET_MS = 150
+TARGET_RATIO = 1.3
 WARM_UP = 3
 CUSTOMER_EMAIL = "jan.kowalski@example.com"  # customer 1 of the demo shop (with a guest checkout sharing it)
 SHOP_CUSTOMERS = 2000
@@ -41,22 +53,71 @@ MAILBOX_ALIASES = ("bok@shop.example", "sklep@shop.example", "allegro@shop.examp
 
 def main() -> None:
     args = _arguments()
-    with django_on_postgresql(args.database_url, "bench_pages"):
-        run(args)
+    if args.worker:
+        with django_on_postgresql(args.database_url, "bench_pages"):
+            results = run(args)
+        Path(args.worker).write_text(json.dumps(results))
+        return
+    from tests.servers.postgres import start_postgres
+
+    server = start_postgres()
+    try:
+        urls = {size: server.create_database(f"bench_pages_{size}") for size in (args.small, args.threads)}
+        measured = {size: _worker(url, size, args) for size, url in urls.items()}
+        previous = _previous_revision(args.previous, urls[args.small], args.repeat) if args.previous != "none" else {}
+    finally:
+        server.stop()
+    compare(measured[args.small], measured[args.threads], args, previous)
 
 
-def run(args) -> None:
+def run(args) -> list[tuple]:
     from django.core.management import call_command
 
     call_command("migrate", verbosity=0)
     pok, user, thread = seed(args.threads, args.orders)
     _describe(pok)
-    results = measure(_pages(pok, thread), user, args.repeat)
+    results = measure(_pages(pok, thread, user), user, args.repeat)
     report(results, args.repeat)
+    return results
+
+
+def _worker(database_url: str, size: int, args) -> list[tuple]:
+    """Seed and measure one database in a process of its own (a clean Django per database)."""
+    print(f"\n===== {size:,} threads =====", flush=True)
+    with tempfile.NamedTemporaryFile(suffix=".json") as out:
+        command = [sys.executable, __file__, "--worker", out.name, "--database-url", database_url]
+        command += ["--threads", str(size), "--orders", str(args.orders), "--repeat", str(args.repeat)]
+        subprocess.run(command, check=True)
+        return [tuple(row) for row in json.loads(Path(out.name).read_text())]
+
+
+PREVIOUS_LINE = re.compile(
+    r"^(?P<name>.+?)\s+(?P<median>[\d.]+) ms\s+[\d.]+ ms\s+(?P<sql>[\d.]+) ms\s+(?P<q>\d+)\s+(ok|SLOW)$"
+)
+
+
+def _previous_revision(revision: str, database_url: str, repeat: int) -> dict[str, tuple[float, float, int]]:
+    """Page -> (median ms, SQL ms, queries) measured by the previous revision's own bench on the same data."""
+    git = ["git", "-C", str(PROJECT_ROOT)]
+    if revision == "merge-base":
+        revision = subprocess.run([*git, "merge-base", "HEAD", "main"], capture_output=True, text=True).stdout.strip()
+    folder = tempfile.mkdtemp(prefix="bench-previous-")
+    subprocess.run([*git, "worktree", "add", "--detach", folder, revision], check=True, capture_output=True)
+    print(f"\n===== previous revision {revision[:10]} on the {database_url.rsplit('/', 1)[-1]} data =====", flush=True)
+    try:
+        command = [sys.executable, "bench/pages.py", "--database-url", database_url, "--repeat", str(repeat)]
+        output = subprocess.run(command, cwd=folder, check=True, capture_output=True, text=True).stdout
+    finally:
+        subprocess.run([*git, "worktree", "remove", "--force", folder], check=False)
+    print(output)
+    found = (PREVIOUS_LINE.match(line.strip()) for line in output.splitlines())
+    return {m["name"]: (float(m["median"]), float(m["sql"]), int(m["q"])) for m in found if m}
 
 
 def seed(threads: int, orders: int):
     """(pok, superuser, the 50-message thread): seeded now, or those of an earlier run in this database."""
+    from django.core.management import call_command
+
     seeded = _earlier_seed()
     if seeded:
         print("Reusing the data of an earlier run in this database")
@@ -64,7 +125,8 @@ def seed(threads: int, orders: int):
     _timed(f"Seeding the shop ({SHOP_CUSTOMERS:,} customers)", _seed_shop)
     _timed(f"Adding {orders} orders to {CUSTOMER_EMAIL}", lambda: _add_orders(orders))
     seeded = _timed(f"Creating {threads:,} threads", lambda: _seed_threads(threads))
-    _analyze()
+    _timed("Counting them (repair_thread_counts)", lambda: call_command("repair_thread_counts", verbosity=0))
+    _timed("VACUUM ANALYZE", _analyze)
     return seeded
 
 
@@ -288,17 +350,23 @@ def _analyze() -> None:
         cursor.execute("VACUUM ANALYZE")
 
 
-def _pages(pok, thread) -> list[tuple[str, str]]:
+def _pages(pok, thread, user) -> list[tuple[str, str]]:
     from django.urls import reverse
 
     from crm.templatetags.crm_tags import customer_card_url
     from threads.tables import ThreadTable
 
     inbox = reverse("threads:inbox", args=[pok.pk])
+    archive = reverse("threads:archive", args=[pok.pk])
     pages = [("INBOX (default order)", inbox)]
     for column in ThreadTable.base_columns:
         for sort in (column, f"-{column}"):
             pages.append((f"INBOX sort={sort}", f"{inbox}?sort={sort}"))
+    pages.append(("INBOX page 5", f"{inbox}?page=5"))
+    pages.append(("INBOX filtered (subject)", f"{inbox}?subject=dostaw&sort=-last_message_at"))
+    pages.append(("Archive (default order)", archive))
+    pages.append(("Archive sort=subject", f"{archive}?sort=subject"))
+    pages.append(("My threads (staff0's)", reverse("threads:mine")))
     pages.append((f"thread of {THREAD_MESSAGES} messages", reverse("threads:detail", args=[thread.public_id])))
     pages.append(("customer card (newest 20 orders)", customer_card_url(CUSTOMER_EMAIL)))
     return pages
@@ -322,19 +390,22 @@ class SqlClock:
 
 def measure(pages, user, repeat: int) -> list[tuple]:
     """(page, median ms, slowest ms, median SQL ms, queries) per page."""
+    from django.contrib.auth import get_user_model
     from django.db import connection
     from django.test import Client
 
-    client = Client()
+    client, staff = Client(), Client()
     client.force_login(user)
+    staff.force_login(get_user_model().objects.get(username="staff0"))
     results = []
     for name, url in pages:
+        browser = staff if url.endswith("/mine/") else client
         times, sql_times = [], []
         for attempt in range(WARM_UP + repeat):
             clock = SqlClock()
             started = time.perf_counter()
             with connection.execute_wrapper(clock):
-                response = client.get(url, HTTP_ACCEPT_LANGUAGE="pl")
+                response = browser.get(url, HTTP_ACCEPT_LANGUAGE="pl")
             elapsed = (time.perf_counter() - started) * 1000
             if response.status_code != 200:
                 raise SystemExit(f"{name}: {url} answered {response.status_code}")
@@ -358,6 +429,44 @@ def report(results, repeat: int) -> None:
     print(f"(load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs: other work on the machine inflates these)")
 
 
+def compare(small: list[tuple], large: list[tuple], args, previous: dict) -> None:
+    """Each page at both sizes with the ratio, then the INBOX's time outside SQL against the previous revision."""
+    width = max(len(row[0]) for row in small)
+    print(f"\nMedian server time, {args.small:,} vs {args.threads:,} threads (target ratio <= {TARGET_RATIO})")
+    print(
+        f"{'page':<{width}}  {args.small:>9,}  {args.threads:>9,}  ratio  {'SQL small':>9}  {'SQL large':>9}  queries"
+    )
+    slow = []
+    for (name, median_s, _, sql_s, queries_s), (_, median_l, _, sql_l, queries_l) in zip(small, large, strict=True):
+        ratio = median_l / median_s
+        verdict = "ok" if ratio <= TARGET_RATIO and queries_s == queries_l else "OVER"
+        if verdict != "ok":
+            slow.append(name)
+        print(
+            f"{name:<{width}}  {median_s:6.1f} ms  {median_l:6.1f} ms  {ratio:5.2f}  {sql_s:6.1f} ms  {sql_l:6.1f} ms"
+            f"  {queries_s:>3}/{queries_l:<3} {verdict}"
+        )
+    print(
+        f"\n{len(small) - len(slow)} of {len(small)} pages within {TARGET_RATIO}x"
+        + (f"; over: {', '.join(slow)}" if slow else "")
+    )
+    if previous:
+        _compare_rendering(small, previous)
+    print(f"(load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs)")
+
+
+def _compare_rendering(small: list[tuple], previous: dict) -> None:
+    print("\nTime outside SQL on the small database, previous revision vs now (target: now <= 1/3 of previous)")
+    for name, median, _slowest, sql, queries in small:
+        if name in previous and name.startswith("INBOX"):
+            before, before_sql, before_queries = previous[name]
+            outside, outside_before = median - sql, before - before_sql
+            print(
+                f"{name:<28} previous {outside_before:6.1f} ms ({before_queries} queries)  now {outside:6.1f} ms"
+                f" ({queries} queries)  ratio {outside / outside_before:4.2f}"
+            )
+
+
 def _timed(label: str, work):
     started = time.monotonic()
     print(f"{label} ...", end=" ", flush=True)
@@ -368,7 +477,14 @@ def _timed(label: str, work):
 
 def _arguments():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--threads", type=int, default=100_000, help="threads in the POK (default 100,000)")
+    parser.add_argument("--threads", type=int, default=100_000, help="threads of the large archive (default 100,000)")
+    parser.add_argument("--small", type=int, default=10_000, help="threads of the small archive (default 10,000)")
+    parser.add_argument(
+        "--previous",
+        default="merge-base",
+        help="git revision to compare the rendering with, or none (default: merge-base with main)",
+    )
+    parser.add_argument("--worker", help=argparse.SUPPRESS)
     parser.add_argument("--orders", type=int, default=200, help="extra orders of the card's customer (default 200)")
     parser.add_argument("--repeat", type=int, default=15, help="timed requests per page (default 15)")
     parser.add_argument(

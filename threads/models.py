@@ -86,7 +86,9 @@ class Thread(models.Model):
                 )
             ),
             models.Index(fields=["customer_email", "last_message_at"], name="thread_email_last"),
-            models.Index(fields=["owner", "status"], name="thread_owner_status"),
+            # My threads: one owner's, in one status or in the INBOX ones, latest message order.
+            models.Index(fields=["owner", "status", "last_message_at", "id"], name="thread_owner_status"),
+            models.Index(fields=["owner", "last_message_at", "id"], name="thread_inbox_owner_last", condition=INBOX),
             models.Index(
                 fields=["pok", "last_message_at"],
                 name="thread_undelivered",

@@ -3,7 +3,7 @@
 import django_tables2 as tables
 from django.urls import reverse
 from django.utils.formats import date_format
-from django.utils.html import format_html
+from django.utils.html import conditional_escape, format_html, format_html_join
 from django.utils.safestring import mark_safe
 from django.utils.timezone import localtime
 from django.utils.translation import gettext_lazy as _
@@ -76,6 +76,7 @@ class ThreadTable(tables.Table):
     status = tables.Column(verbose_name=_("Status"), order_by=("status", "message_count", "id"))
 
     class Meta:
+        template_name = "threads/_table.html"
         attrs = {"class": "thread-table striped"}
         row_attrs = {"class": _row_class}
         empty_text = _("No threads here.")
@@ -88,6 +89,49 @@ class ThreadTable(tables.Table):
     def get_column_class_names(self, classes_set, bound_column):
         # col-<name> on every cell: the phone layout stacks a row's cells by what they hold.
         return {*super().get_column_class_names(classes_set, bound_column), f"col-{bound_column.name}"}
+
+    def rows_html(self) -> str:
+        """The page's rows as django-tables2 would render them (tests/scale compares), without its template
+        layers per cell: one Python call per cell instead of a nested template render (most of the page's time)."""
+        # The cells' attributes (col-<name>) do not depend on the row: computed once per column.
+        cells = [(column.attrs["td"].as_html(), getattr(self, f"_cell_{column.name}")) for column in self.columns]
+        rows = []
+        for counter, row in enumerate(self.paginated_rows):
+            record = row.record
+            css = f"{_row_class(record)} {'odd' if counter % 2 else 'even'}"
+            rows.append(
+                format_html(
+                    '<tr class="{}">{}</tr>',
+                    css,
+                    format_html_join("", "<td {}>{}</td>", ((attrs, cell(record)) for attrs, cell in cells)),
+                )
+            )
+        return mark_safe("".join(rows))  # each row is built by format_html
+
+    def _cell_pick(self, record):
+        column = self.columns["pick"]
+        return column.column.render(value=record.public_id, bound_column=column, record=record)
+
+    def _cell_pok(self, record):
+        return conditional_escape(record.pok.name)
+
+    def _cell_last_message_at(self, record):
+        return self.render_last_message_at(record.last_message_at) if record.last_message_at else "—"
+
+    def _cell_sender(self, record):
+        return self.render_sender(record)
+
+    def _cell_recipient(self, record):
+        return record.recipient
+
+    def _cell_subject(self, record):
+        return self.render_subject(record)
+
+    def _cell_owner(self, record):
+        return self.render_owner(record.owner) if record.owner else "—"
+
+    def _cell_status(self, record):
+        return self.render_status(record)
 
     def render_last_message_at(self, value):
         return date_format(localtime(value), "SHORT_DATETIME_FORMAT")

@@ -1,0 +1,55 @@
+"""The thread tables' rows drawn in Python are exactly what django-tables2's own template draws."""
+
+import re
+
+import pytest
+from django.template.loader import render_to_string
+from django.test import RequestFactory
+
+from tests.ui.mails import receive_threads
+from threads import services
+from threads.models import Status, Thread
+from threads.selectors import owned_threads, pok_threads
+from threads.tables import ThreadTable, paginate
+
+
+def _rows(html: str) -> str:
+    body = re.search(r"<tbody[^>]*>(.*)</tbody>", html, re.S).group(1)
+    return re.sub(r"\s+>", ">", re.sub(r">\s+<", "><", body.strip()))
+
+
+def _both(request, table) -> tuple[str, str]:
+    context = {"table": table}
+    return (
+        _rows(render_to_string("django_tables2/table.html", context, request=request)),
+        _rows(render_to_string("threads/_table.html", context, request=request)),
+    )
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("sort", ["", "-subject", "owner", "-status"])
+def test_rows_match_the_generic_template(pok_a, anna, sort):
+    threads = receive_threads(pok_a, 7)
+    services.assign_owner(threads[1], owner=anna)
+    services.change_status(threads[2], status=Status.WAITING)
+    Thread.objects.filter(pk=threads[3].pk).update(has_problem=True, recipient="<sklep@a.example> & co")
+    Thread.objects.filter(pk=threads[4].pk).update(has_failed_delivery=True, customer_name="Zoë <b>")
+    request = RequestFactory().get("/", {"sort": sort} if sort else {})
+    drawn = {}
+    for data, exclude in (
+        (pok_threads(pok_a, archived=False), ("pok",)),
+        (owned_threads(anna, [Status.NEW, Status.WAITING]), ("owner",)),
+    ):
+        table = paginate(request, ThreadTable(data, order_by="last_message_at", exclude=exclude))
+        generic, drawn[exclude] = _both(request, table)
+        assert generic == drawn[exclude]
+        assert drawn[exclude].count("<tr") == data.count() > 0
+    assert "Zoë &lt;b&gt;" in drawn[("pok",)] and "&lt;sklep@a.example&gt; &amp; co" in drawn[("pok",)]
+    assert "thread-problem" in drawn[("pok",)] and "Shop A" in drawn[("owner",)]
+
+
+@pytest.mark.django_db
+def test_an_empty_list_says_so(pok_a):
+    request = RequestFactory().get("/")
+    generic, ours = _both(request, paginate(request, ThreadTable(pok_threads(pok_a, archived=True), exclude=("pok",))))
+    assert generic == ours and "No threads here." in ours
