@@ -7,8 +7,8 @@ every sort column both ways, the Archive, My threads, a filtered INBOX, the 50-m
 the customer card: a few warm-up requests, then the median of --repeat requests each. Each size is
 measured by a subprocess of its own (this script with --worker); the table shows both and the ratio.
 
-The previous revision (--previous, default: where this branch left main) is checked out with
-`git worktree` into a temporary folder and its own bench/pages.py measures the small database too:
+The previous revision (--previous, default: where this branch left main) is copied with
+`git archive` into a temporary folder and its own bench/pages.py measures the small database too:
 its INBOX's time outside SQL is printed beside today's.
 
     .venv/bin/python bench/pages.py --threads 1000000     # the documented run: 10,000 vs 1,000,000
@@ -24,6 +24,7 @@ import json
 import os
 import random
 import re
+import shutil
 import statistics
 import subprocess
 import sys
@@ -102,13 +103,15 @@ def _previous_revision(revision: str, database_url: str, repeat: int) -> dict[st
     if revision == "merge-base":
         revision = subprocess.run([*git, "merge-base", "HEAD", "main"], capture_output=True, text=True).stdout.strip()
     folder = tempfile.mkdtemp(prefix="bench-previous-")
-    subprocess.run([*git, "worktree", "add", "--detach", folder, revision], check=True, capture_output=True)
+    # A plain copy of that revision's files (git archive: the repository and its worktrees stay untouched).
+    archive = subprocess.run([*git, "archive", "--format=tar", revision], check=True, capture_output=True).stdout
+    subprocess.run(["tar", "-x", "-C", folder], input=archive, check=True)
     print(f"\n===== previous revision {revision[:10]} on the {database_url.rsplit('/', 1)[-1]} data =====", flush=True)
     try:
         command = [sys.executable, "bench/pages.py", "--database-url", database_url, "--repeat", str(repeat)]
         output = subprocess.run(command, cwd=folder, check=True, capture_output=True, text=True).stdout
     finally:
-        subprocess.run([*git, "worktree", "remove", "--force", folder], check=False)
+        shutil.rmtree(folder, ignore_errors=True)
     print(output)
     found = (PREVIOUS_LINE.match(line.strip()) for line in output.splitlines())
     return {m["name"]: (float(m["median"]), float(m["sql"]), int(m["q"])) for m in found if m}
