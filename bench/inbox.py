@@ -4,10 +4,14 @@
 
 Starts a throwaway PostgreSQL and Dovecot, fills a mailbox with mixed mail
 (a tenth with attachments), then times, each in its own process:
-first import with sync_inbox, a second run with nothing new, and the naive
-way (one FETCH round trip per message) on the same mailbox; peak memory of
-each run, and of a first import of a mailbox a fifth the size (memory must
-not grow with the mailbox).
+first import with sync_inbox, a second run with nothing new, the naive
+way (one FETCH round trip per message) and the previous revision's
+sync_inbox (--previous, default where this branch left main, copied with
+git archive) on the same mailbox; peak memory of each run, and of a first
+import of a mailbox a fifth the size (memory must not grow with the mailbox).
+
+    .venv/bin/python -m bench.inbox --messages 5000
+    .venv/bin/python -m bench.inbox --messages 2000 --previous none
 """
 
 import argparse
@@ -70,11 +74,11 @@ runpy.run_path(sys.argv[0], run_name="__main__")
 """
 
 
-def timed_run(args: list[str], env: dict) -> tuple[float, float, str]:
+def timed_run(args: list[str], env: dict, cwd: Path = ROOT) -> tuple[float, float, str]:
     """(wall seconds, peak RSS MiB, output) of one child process."""
     started = time.monotonic()
     result = subprocess.run(
-        [sys.executable, "-c", PEAK_REPORTER, *args], env=env, cwd=ROOT, capture_output=True, text=True
+        [sys.executable, "-c", PEAK_REPORTER, *args], env=env, cwd=cwd, capture_output=True, text=True
     )
     seconds = time.monotonic() - started
     if result.returncode != 0:
@@ -113,7 +117,7 @@ def reset_pok(pok_id: int) -> None:
     Pok.objects.filter(pk=pok_id).update(last_uid=0, uidvalidity=None)
 
 
-def measure(dovecot, database_url: str, media: str, count: int) -> dict:
+def measure(dovecot, database_url: str, media: str, count: int, previous: Path | None) -> dict:
     import django
     from django.core.management import call_command
 
@@ -142,16 +146,33 @@ def measure(dovecot, database_url: str, media: str, count: int) -> dict:
     reset_pok(pok.pk)
     naive = timed_run([str(ROOT / "bench" / "inbox.py"), "--naive-import", str(pok.pk)], env)
     reset_pok(pok.pk)
-    return {"count": count, "megabytes": size / 2**20, "first": first, "noop": noop, "naive": naive}
+    before = None
+    if previous:
+        before = timed_run(sync, {**env, "PYTHONPATH": str(previous)}, cwd=previous)
+        reset_pok(pok.pk)
+    figures = {"count": count, "megabytes": size / 2**20, "first": first, "noop": noop, "naive": naive}
+    return figures | {"previous": before}
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--messages", type=int, default=5000)
+    parser.add_argument("--previous", default="merge-base", help="git revision to compare with, or none")
     parser.add_argument("--naive-import", type=int, help=argparse.SUPPRESS)
     options = parser.parse_args()
     if options.naive_import:
         return naive_import(options.naive_import)
+    from bench.revision import checked_out, resolve
+
+    if options.previous == "none":
+        return run(options, None)
+    revision = resolve(options.previous)
+    print(f"previous revision: {revision[:10]}")
+    with checked_out(revision) as folder:
+        return run(options, folder)
+
+
+def run(options, previous: Path | None) -> None:
 
     from tests.servers.dovecot import start_dovecot
     from tests.servers.postgres import start_postgres
@@ -162,8 +183,8 @@ def main() -> None:
         os.environ["DATABASE_URL"] = database_url
         media = tempfile.mkdtemp(prefix="crm-bench-media-")
         os.environ["MEDIA_ROOT"] = media
-        small = measure(dovecot, database_url, media, max(options.messages // 5, 1))
-        large = measure(dovecot, database_url, media, options.messages)
+        small = measure(dovecot, database_url, media, max(options.messages // 5, 1), None)
+        large = measure(dovecot, database_url, media, options.messages, previous)
     finally:
         dovecot.stop()
         postgres.stop()
@@ -182,6 +203,12 @@ def report(small: dict, large: dict) -> None:
     print(f"second run, nothing new:     {noop_s:7.2f} s                 peak {noop_mem:6.1f} MiB")
     print(f"naive (1 FETCH per message): {naive_s:7.2f} s  {count / naive_s:7.1f} msg/s  peak {naive_mem:6.1f} MiB")
     print(f"ratio naive / sync_inbox:    {naive_s / first_s:7.2f} x")
+    if large["previous"]:
+        before_s, before_mem, _ = large["previous"]
+        print(
+            f"previous revision, first:    {before_s:7.2f} s  {count / before_s:7.1f} msg/s  peak {before_mem:6.1f} MiB"
+        )
+        print(f"ratio previous / sync_inbox: {before_s / first_s:7.2f} x")
     print(
         f"peak memory, first import of {small['count']} vs {count} messages: "
         f"{small['first'][1]:.1f} MiB vs {first_mem:.1f} MiB"

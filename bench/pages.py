@@ -24,7 +24,6 @@ import json
 import os
 import random
 import re
-import shutil
 import statistics
 import subprocess
 import sys
@@ -99,19 +98,13 @@ PREVIOUS_LINE = re.compile(
 
 def _previous_revision(revision: str, database_url: str, repeat: int) -> dict[str, tuple[float, float, int]]:
     """Page -> (median ms, SQL ms, queries) measured by the previous revision's own bench on the same data."""
-    git = ["git", "-C", str(PROJECT_ROOT)]
-    if revision == "merge-base":
-        revision = subprocess.run([*git, "merge-base", "HEAD", "main"], capture_output=True, text=True).stdout.strip()
-    folder = tempfile.mkdtemp(prefix="bench-previous-")
-    # A plain copy of that revision's files (git archive: the repository and its worktrees stay untouched).
-    archive = subprocess.run([*git, "archive", "--format=tar", revision], check=True, capture_output=True).stdout
-    subprocess.run(["tar", "-x", "-C", folder], input=archive, check=True)
+    from bench.revision import checked_out, resolve
+
+    revision = resolve(revision)
     print(f"\n===== previous revision {revision[:10]} on the {database_url.rsplit('/', 1)[-1]} data =====", flush=True)
-    try:
+    with checked_out(revision) as folder:
         command = [sys.executable, "bench/pages.py", "--database-url", database_url, "--repeat", str(repeat)]
         output = subprocess.run(command, cwd=folder, check=True, capture_output=True, text=True).stdout
-    finally:
-        shutil.rmtree(folder, ignore_errors=True)
     print(output)
     found = (PREVIOUS_LINE.match(line.strip()) for line in output.splitlines())
     return {m["name"]: (float(m["median"]), float(m["sql"]), int(m["q"])) for m in found if m}

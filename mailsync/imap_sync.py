@@ -3,9 +3,10 @@
 Every UID at or below the POK's last UID (under the same UIDVALIDITY) is
 committed here: such mail is deleted from the server (unless the POK keeps
 mail, or it was too large to download). Newer UIDs are handled in ascending
-order, each message in its own transaction; the last UID moves up after each
-batch, to the last UID below which everything is committed, and stops
-moving at a failure so that nothing unstored is ever deleted. Mail stored
+order, in groups of COMMIT_GROUP messages per transaction (each message in a
+savepoint of its own, so that one failure loses no other); the last UID moves
+up in the same transaction, to the last UID below which everything is stored,
+and stops moving at a failure so that nothing unstored is ever deleted. Mail stored
 by a run that died before moving the mark is found again by its identity
 (Message-ID, or the hash of its bytes) and not imported twice; the same
 holds when UIDVALIDITY changes and the folder is read again. Bodies are fetched with BODY.PEEK[]
@@ -18,7 +19,7 @@ import ssl
 import time
 from dataclasses import dataclass, field
 
-from django.db import OperationalError, connection
+from django.db import OperationalError, connection, transaction
 from django.db.models.functions import Greatest
 from django.utils import timezone
 from imapclient.exceptions import IMAPClientError
@@ -31,6 +32,7 @@ from mailsync.storing import ServerPlace
 from pok.connections import ConnectionFailed, close_quietly, open_imap
 from pok.failures import classify
 from pok.models import Pok
+from threads import services
 from threads.models import Message
 
 log = logging.getLogger(__name__)
@@ -38,6 +40,7 @@ log = logging.getLogger(__name__)
 HEADER_BATCH = 500
 BODY_BATCH_BYTES = 8 * 1024 * 1024
 DELETE_BATCH = 1000
+COMMIT_GROUP = 50
 RECORD_ATTEMPTS = 30
 RECORD_RETRY_SECONDS = 1
 IDENTITY_ITEMS = ["RFC822.SIZE", "BODY.PEEK[HEADER.FIELDS (MESSAGE-ID)]"]
@@ -149,20 +152,23 @@ class _Run:
         downloads = [uid for uid in chunk if uid in heads and uid not in known and not self._too_big(heads[uid])]
         bodies: dict[int, bytes] = {}
         deletable = []
-        for uid in chunk:
-            if uid in known:
-                deletable += self._already_here(ServerPlace(uid, self.uidvalidity), known[uid])
-            elif uid not in heads:
-                pass  # expunged meanwhile by someone else
-            elif self._too_big(heads[uid]):
-                self._keep_on_server(ServerPlace(uid, self.uidvalidity), heads[uid][b"RFC822.SIZE"])
-            else:
-                if uid not in bodies:
-                    bodies = self._fetch_bodies(downloads[downloads.index(uid) :], heads)
-                self._store(uid, bodies.pop(uid, None), absent=identities[uid])
-            if not self.failed:
-                self.committed_upto = uid
-        self._move_mark()
+        for start in range(0, len(chunk), COMMIT_GROUP):
+            # One transaction per group: its messages, their thread counts and the mark below them commit together.
+            with transaction.atomic(), services.grouped_counts():
+                for uid in chunk[start : start + COMMIT_GROUP]:
+                    if uid in known:
+                        deletable += self._already_here(ServerPlace(uid, self.uidvalidity), known[uid])
+                    elif uid not in heads:
+                        pass  # expunged meanwhile by someone else
+                    elif self._too_big(heads[uid]):
+                        self._keep_on_server(ServerPlace(uid, self.uidvalidity), heads[uid][b"RFC822.SIZE"])
+                    else:
+                        if uid not in bodies:
+                            bodies = self._fetch_bodies(downloads[downloads.index(uid) :], heads)
+                        self._store(uid, bodies.pop(uid, None), absent=identities[uid])
+                    if not self.failed:
+                        self.committed_upto = uid
+                self._move_mark()
         return deletable
 
     def _move_mark(self) -> None:
@@ -212,7 +218,8 @@ class _Run:
         if raw is None:
             return
         try:
-            outcome, message = storing.store_message(self.pok, raw, absent=absent)
+            with transaction.atomic():  # a savepoint: a failure here leaves the group's other messages
+                outcome, message = storing.store_message(self.pok, raw, absent=absent)
         except Exception:  # noqa: BLE001 - one message must never stop the run; it stays on the server
             log.exception("POK %s: could not store UID %s; it stays on the server for the next run", self.pok.pk, uid)
             self.report.failed += 1
