@@ -3,8 +3,8 @@
 Every UID at or below the POK's last UID (under the same UIDVALIDITY) is
 committed here: such mail is deleted from the server (unless the POK keeps
 mail, or it was too large to download). Newer UIDs are handled in ascending
-order, in groups of COMMIT_GROUP messages per transaction (each message in a
-savepoint of its own, so that one failure loses no other); the last UID moves
+order, in groups of COMMIT_GROUP messages per transaction (storing saves each
+message in a savepoint of its own, so that one failure loses no other); the last UID moves
 up in the same transaction, to the last UID below which everything is stored,
 and stops moving at a failure so that nothing unstored is ever deleted. Mail stored
 by a run that died before moving the mark is found again by its identity
@@ -218,8 +218,8 @@ class _Run:
         if raw is None:
             return
         try:
-            with transaction.atomic():  # a savepoint: a failure here leaves the group's other messages
-                outcome, message = storing.store_message(self.pok, raw, absent=absent)
+            # storing saves in a savepoint of its own: a failure there leaves the group's other messages.
+            outcome, message = storing.store_message(self.pok, raw, absent=absent)
         except Exception:  # noqa: BLE001 - one message must never stop the run; it stays on the server
             log.exception("POK %s: could not store UID %s; it stays on the server for the next run", self.pok.pk, uid)
             self.report.failed += 1
