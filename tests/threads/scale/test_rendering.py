@@ -6,7 +6,7 @@ import pytest
 from django.template.loader import render_to_string
 from django.test import RequestFactory
 
-from tests.ui.mails import receive_threads
+from tests.threads.ui.mails import receive_threads
 from threads import services
 from threads.models import Status, Thread
 from threads.selectors import owned_threads, pok_threads

@@ -10,7 +10,7 @@ from django.db.models import Count
 
 from mailsync.storing import store_message
 from tests.factories import make_pok, make_staff
-from tests.ui.mails import customer_mail
+from tests.threads.ui.mails import customer_mail
 from threads import services
 from threads.models import Message, Status, Thread, ThreadCount
 from threads.selectors import owned_counts, pok_panels
