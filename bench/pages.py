@@ -58,16 +58,36 @@ def main() -> None:
             results = run(args)
         Path(args.worker).write_text(json.dumps(results))
         return
-    from tests.servers.postgres import start_postgres
+    if args.server:
+        urls = {size: _kept_database(args.server, f"bench_pages_{size}") for size in (args.small, args.threads)}
+        measured, previous = _measure_all(urls, args)
+    else:
+        from tests.servers.postgres import start_postgres
 
-    server = start_postgres()
-    try:
-        urls = {size: server.create_database(f"bench_pages_{size}") for size in (args.small, args.threads)}
-        measured = {size: _worker(url, size, args) for size, url in urls.items()}
-        previous = _previous_revision(args.previous, urls[args.small], args.repeat) if args.previous != "none" else {}
-    finally:
-        server.stop()
+        server = start_postgres()
+        try:
+            urls = {size: server.create_database(f"bench_pages_{size}") for size in (args.small, args.threads)}
+            measured, previous = _measure_all(urls, args)
+        finally:
+            server.stop()
     compare(measured[args.small], measured[args.threads], args, previous)
+
+
+def _measure_all(urls: dict[int, str], args):
+    measured = {size: _worker(url, size, args) for size, url in urls.items()}
+    previous = _previous_revision(args.previous, urls[args.small], args.repeat) if args.previous != "none" else {}
+    return measured, previous
+
+
+def _kept_database(server_url: str, name: str) -> str:
+    """The URL of database `name` on a running server, created if missing (its data is kept for the next run)."""
+    import psycopg
+    from psycopg import sql
+
+    with psycopg.connect(server_url, autocommit=True) as conn:
+        if not conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone():
+            conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+    return f"{server_url.rsplit('/', 1)[0]}/{name}"
 
 
 def run(args) -> list[tuple]:
@@ -242,6 +262,7 @@ def _insert_threads(pok, owners, public_ids, start, rng) -> None:
         email = CUSTOMER_EMAIL if n % 20_000 == 0 else f"klient{n}@example.pl"
         when = NOW - timedelta(minutes=n * 7 + rng.randint(0, 6))
         status = rng.choice((Status.NEW, Status.NEW, Status.WAITING, Status.ARCHIVED, Status.ARCHIVED)).value
+        failed = n % 113 == 0  # a reply that did not go out: its thread is new (never filed away)
         recipient = rng.choice(MAILBOX_ALIASES)
         threads.append(
             dict(
@@ -251,14 +272,16 @@ def _insert_threads(pok, owners, public_ids, start, rng) -> None:
                 subject=f"Zamówienie {n}: pytanie o dostawę",
                 customer_email=email,
                 customer_name=f"Klient {n}",
-                status=status,
+                status=Status.NEW.value if failed else status,
                 recipient=recipient,
                 owner_id=rng.choice(owners).pk if rng.random() < 0.6 else None,
                 created_at=when,
                 last_message_at=when,
                 message_count=1,
                 has_problem=n % 97 == 0,
-                has_failed_delivery=n % 113 == 0,
+                has_failed_delivery=failed,
+                last_customer_at=when,
+                changed_at=when,
             )
         )
         messages.append(
@@ -355,7 +378,9 @@ def _pages(pok, thread, user) -> list[tuple[str, str]]:
     inbox = reverse("threads:inbox", args=[pok.pk])
     archive = reverse("threads:archive", args=[pok.pk])
     pages = [("INBOX (default order)", inbox)]
-    for column in ThreadTable.base_columns:
+    for column, definition in ThreadTable.base_columns.items():
+        if definition.orderable is False:  # the tick box
+            continue
         for sort in (column, f"-{column}"):
             pages.append((f"INBOX sort={sort}", f"{inbox}?sort={sort}"))
     pages.append(("INBOX page 5", f"{inbox}?page=5"))
@@ -483,6 +508,11 @@ def _arguments():
     parser.add_argument("--worker", help=argparse.SUPPRESS)
     parser.add_argument("--orders", type=int, default=200, help="extra orders of the card's customer (default 200)")
     parser.add_argument("--repeat", type=int, default=15, help="timed requests per page (default 15)")
+    parser.add_argument(
+        "--server",
+        help="a running PostgreSQL (its URL) to keep the databases bench_pages_<size> on: built once, reused by "
+        "the next runs",
+    )
     parser.add_argument(
         "--database-url",
         help="use this PostgreSQL database instead of a throwaway server (kept; a second run reuses its data)",

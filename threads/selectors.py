@@ -125,9 +125,8 @@ def owned_total(user: User, statuses: Iterable[str]) -> ListTotal:
     queries)."""
     statuses = list(statuses)
     owned = owned_counts(user)
-    others = visible_threads(user).filter(UNDELIVERED_THREAD, Exists(_undelivered_by(user)))
-    others = others.exclude(owner=user, status__in=statuses).order_by().count()
-    return ListTotal(sum(owned.get(status, 0) for status in statuses) + others)
+    others = visible_threads(user).filter(pk__in=_others_undelivered_by(user, Q(owner=user, status__in=statuses)))
+    return ListTotal(sum(owned.get(status, 0) for status in statuses) + others.count())
 
 
 def capped_total(threads: QuerySet[Thread]) -> ListTotal:
@@ -148,8 +147,17 @@ def pok_threads(pok: Pok, statuses: Iterable[str]) -> QuerySet[Thread]:
 def owned_threads(user: User, statuses: Iterable[str]) -> QuerySet[Thread]:
     """The "My threads" list: the user's own threads in the given statuses, across the POKs they see,
     and every thread where a reply they wrote is not delivered (whoever owns it)."""
-    mine = Q(owner=user, status__in=statuses) | Exists(_undelivered_by(user))
-    return _listed(visible_threads(user).filter(mine))
+    statuses = list(statuses)
+    own = Q(owner=user, status__in=statuses)
+    return _listed(visible_threads(user).filter(own | Q(pk__in=_others_undelivered_by(user, own))))
+
+
+def _others_undelivered_by(user: User, own: Q) -> list[int]:
+    """The threads outside `own` holding a reply of the user's not delivered (one query over the partial index
+    thread_undelivered). Usually none - the author of a reply becomes the owner of an unowned thread - and
+    then the list walks its owner index in order (thread_inbox_owner_last) and stops after one page."""
+    found = Thread.objects.filter(UNDELIVERED_THREAD, Exists(_undelivered_by(user))).exclude(own)
+    return list(found.values_list("pk", flat=True).order_by())
 
 
 def _undelivered_by(user: User) -> QuerySet[Message]:

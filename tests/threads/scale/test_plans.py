@@ -16,6 +16,7 @@ from django.urls import reverse
 from crm.templatetags.crm_tags import customer_card_url
 from customers.bulk import insert_rows
 from tests.factories import make_pok, make_staff
+from threads import services
 from threads.models import Direction, Message, Status, Thread
 from threads.public_ids import random_public_id
 from threads.services import repair_counts
@@ -24,6 +25,7 @@ from threads.tables import ThreadTable
 THREADS = 30_000
 CUSTOMER = "jan@example.com"
 NOW = datetime(2026, 11, 20, 12, 0, tzinfo=UTC)
+STATUSES = [Status.NEW, Status.WAITING, Status.SPAM, *[Status.ARCHIVED] * 7]
 WATCHED = ("threads_thread", "threads_message")
 
 
@@ -47,12 +49,15 @@ def archive(db):
                 public_id=public_id,
                 subject=f"Zamówienie {n}",
                 customer_email=email,
-                status=rng.choice([Status.NEW, Status.WAITING, *[Status.ARCHIVED] * 8]).value,
+                status=Status.NEW.value if n % 401 == 0 else rng.choice(STATUSES).value,
                 recipient="bok@shop.example",
                 owner_id=rng.choice(staff).pk if rng.random() < 0.5 else None,
                 created_at=when,
                 last_message_at=when,
                 message_count=1,
+                last_customer_at=when,
+                changed_at=when,
+                has_failed_delivery=n % 401 == 0,
             )
         )
         messages.append(
@@ -72,22 +77,27 @@ def archive(db):
         )
     insert_rows(Thread, threads)
     insert_rows(Message, messages)
+    services.mark_read(Thread.objects.filter(pk__in=range(1, 300)), user=staff[0])
     repair_counts(pok)
     repair_counts(other)
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE threads_thread; ANALYZE threads_message; ANALYZE threads_threadcount")
+        cursor.execute("ANALYZE threads_readmark")
     return pok, staff[0]
 
 
 def _pages(pok):
     inbox = reverse("threads:inbox", args=[pok.pk])
     archive = reverse("threads:archive", args=[pok.pk])
+    spam = reverse("threads:spam", args=[pok.pk])
     mine = reverse("threads:mine")
-    sorts = [f"{sign}{column}" for column in ThreadTable.base_columns for sign in ("", "-")]
+    sortable = [name for name, column in ThreadTable.base_columns.items() if column.orderable is not False]
+    sorts = [f"{sign}{column}" for column in sortable for sign in ("", "-")]
     pages = [f"{inbox}?sort={sort}" for sort in sorts if "pok" not in sort]
     pages += [f"{archive}?sort={sort}" for sort in sorts if "pok" not in sort]
     pages += [f"{mine}?sort={sort}" for sort in sorts if "owner" not in sort]
-    pages += [inbox, archive, mine, f"{inbox}?page=3", f"{archive}?page=3"]
+    pages += [inbox, archive, spam, mine, f"{inbox}?page=3", f"{archive}?page=3", f"{mine}?undelivered=on"]
+    pages += [reverse("overview"), f"{reverse('threads:live')}?since=x&loaded={int(NOW.timestamp())}&panels=1"]
     filters = ["subject=1234", "sender=c1234", "order=123", "text=paczka", "status=new", "owner=none"]
     filters += ["date_from=2026-11-01&date_to=2026-11-10", "text=paczka&sort=-subject"]
     pages += [f"{inbox}?{query}" for query in filters] + [f"{archive}?{query}" for query in filters[:-3]]

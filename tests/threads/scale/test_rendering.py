@@ -9,7 +9,7 @@ from django.test import RequestFactory
 from tests.threads.ui.mails import receive_threads
 from threads import services
 from threads.models import Status, Thread
-from threads.selectors import owned_threads, pok_threads
+from threads.selectors import INBOX_STATUSES, owned_threads, pok_threads, with_unread
 from threads.tables import ThreadTable, paginate
 
 
@@ -34,10 +34,12 @@ def test_rows_match_the_generic_template(pok_a, anna, sort):
     services.change_status(threads[2], status=Status.WAITING)
     Thread.objects.filter(pk=threads[3].pk).update(has_problem=True, recipient="<sklep@a.example> & co")
     Thread.objects.filter(pk=threads[4].pk).update(has_failed_delivery=True, customer_name="Zoë <b>")
+    Thread.objects.filter(pk=threads[5].pk).update(has_pending_delivery=True)
+    services.mark_read([threads[6]], user=anna)
     request = RequestFactory().get("/", {"sort": sort} if sort else {})
     drawn = {}
     for data, exclude in (
-        (pok_threads(pok_a, archived=False), ("pok",)),
+        (with_unread(pok_threads(pok_a, INBOX_STATUSES), anna), ("pok",)),
         (owned_threads(anna, [Status.NEW, Status.WAITING]), ("owner",)),
     ):
         table = paginate(request, ThreadTable(data, order_by="last_message_at", exclude=exclude))
@@ -46,10 +48,14 @@ def test_rows_match_the_generic_template(pok_a, anna, sort):
         assert drawn[exclude].count("<tr") == data.count() > 0
     assert "Zoë &lt;b&gt;" in drawn[("pok",)] and "&lt;sklep@a.example&gt; &amp; co" in drawn[("pok",)]
     assert "thread-problem" in drawn[("pok",)] and "Shop A" in drawn[("owner",)]
+    assert drawn[("pok",)].count(" unread") == 6 and "thread-undelivered" in drawn[("pok",)]
+    assert drawn[("pok",)].count('name="pick"') == 7 and 'class="col-subject"' in drawn[("pok",)]
 
 
 @pytest.mark.django_db
 def test_an_empty_list_says_so(pok_a):
     request = RequestFactory().get("/")
-    generic, ours = _both(request, paginate(request, ThreadTable(pok_threads(pok_a, archived=True), exclude=("pok",))))
+    generic, ours = _both(
+        request, paginate(request, ThreadTable(pok_threads(pok_a, [Status.ARCHIVED]), exclude=("pok",)))
+    )
     assert generic == ours and "No threads here." in ours
