@@ -71,7 +71,7 @@ def pok_panels(user: User) -> list[PokPanel]:
     for pok_id, status, count in _counters(pok__in=list(panels)).values_list("pok", "status").annotate(n=Sum("count")):
         setattr(panels[pok_id], status, count)
     undelivered = Thread.objects.filter(UNDELIVERED_THREAD, pok__in=list(panels)).values_list("pok")
-    for pok_id, count in undelivered.annotate(n=Count("id")).order_by():
+    for pok_id, count in undelivered.annotate(n=Count("*")).order_by():  # COUNT(*): an index-only scan
         panels[pok_id].undelivered = count
     for pok_id, count in _unread_per_pok(user, list(panels)):
         panels[pok_id].unread = min(count, COUNT_CAP)
