@@ -23,11 +23,9 @@ import argparse
 import json
 import os
 import random
-import re
 import statistics
 import subprocess
 import sys
-import tempfile
 import time
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
@@ -51,12 +49,14 @@ BENCH_USER = "bench"
 MAILBOX_ALIASES = ("bok@shop.example", "sklep@shop.example", "allegro@shop.example")
 
 
+PROTOCOL = "@@bench "  # the lines a serving process answers with; anything else it prints is passed on
+
+
 def main() -> None:
     args = _arguments()
-    if args.worker:
+    if args.serve:
         with django_on_postgresql(args.database_url, "bench_pages"):
-            results = run(args)
-        Path(args.worker).write_text(json.dumps(results))
+            serve(args)
         return
     if args.server:
         urls = {size: _kept_database(args.server, f"bench_pages_{size}") for size in (args.small, args.threads)}
@@ -74,9 +74,84 @@ def main() -> None:
 
 
 def _measure_all(urls: dict[int, str], args):
-    measured = {size: _worker(url, size, args) for size, url in urls.items()}
-    previous = _previous_revision(args.previous, urls[args.small], args.repeat) if args.previous != "none" else {}
-    return measured, previous
+    """Each page timed in turn on every database (and by the previous revision on the small one): one request
+    each, round after round, so that what else the machine does falls on all of them alike."""
+    from bench.revision import checked_out, resolve
+
+    workers = [Worker(f"{size:,} threads", url, size, args) for size, url in urls.items()]
+
+    def by_size(measured):
+        return {size: measured[f"{size:,} threads"] for size in urls}
+
+    try:
+        if args.previous == "none":
+            return by_size(_interleaved(workers, args.repeat)), {}
+        revision = resolve(args.previous)
+        with checked_out(revision) as folder:
+            # This harness, the previous revision's code: the copy of this file finds its project in `folder`.
+            (folder / "bench" / "pages.py").write_text(Path(__file__).read_text())
+            (folder / "bench" / "database.py").write_text((PROJECT_ROOT / "bench" / "database.py").read_text())
+            label = f"previous {revision[:10]}"
+            workers.append(Worker(label, urls[args.small], args.small, args, folder))
+            measured = _interleaved(workers, args.repeat)
+        previous = {name: (median, sql, queries) for name, median, _, sql, queries in measured.pop(label)}
+        return by_size(measured), previous
+    finally:
+        for worker in workers:
+            worker.close()
+
+
+class Worker:
+    """A process of this script serving one database with one revision's code: it times one request of a page
+    whenever asked (a clean Django per database, its caches kept warm between requests)."""
+
+    def __init__(self, label: str, database_url: str, size: int, args, folder: Path | None = None):
+        root = folder or PROJECT_ROOT
+        command = [sys.executable, str(root / "bench" / "pages.py"), "--serve", "--database-url", database_url]
+        command += ["--threads", str(size), "--orders", str(args.orders)]
+        print(f"\n===== {label} =====", flush=True)
+        self.label = label
+        self.process = subprocess.Popen(command, cwd=root, stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+        self.pages = self._answer()
+
+    def time(self, name: str) -> tuple[float, float, int]:
+        """(ms, SQL ms, queries) of one request of the page."""
+        self.process.stdin.write(f"{self.pages.index(name)}\n")
+        self.process.stdin.flush()
+        return tuple(self._answer())
+
+    def _answer(self):
+        for line in self.process.stdout:
+            if line.startswith(PROTOCOL):
+                return json.loads(line.removeprefix(PROTOCOL))
+            print(f"[{self.label}] {line}", end="", flush=True)
+        raise SystemExit(f"{self.label}: the bench process ended")
+
+    def close(self) -> None:
+        if self.process.poll() is None:
+            self.process.stdin.close()
+            self.process.wait()
+
+
+def _interleaved(workers: list[Worker], repeat: int) -> dict[str, list[tuple]]:
+    """Worker label -> (page, median ms, slowest ms, median SQL ms, queries) per page."""
+    results = {worker.label: [] for worker in workers}
+    for name in workers[0].pages:
+        serving = [worker for worker in workers if name in worker.pages]
+        samples = {worker.label: [] for worker in serving}
+        for turn in range(WARM_UP + repeat):
+            for worker in serving if turn % 2 else serving[::-1]:
+                sample = worker.time(name)
+                if turn >= WARM_UP:
+                    samples[worker.label].append(sample)
+        for label, taken in samples.items():
+            times = [ms for ms, _, _ in taken]
+            sql = statistics.median(sql for _, sql, _ in taken)
+            results[label].append((name, statistics.median(times), max(times), sql, taken[-1][2]))
+    for label, rows in results.items():
+        print(f"\n{label}:")
+        report(rows, repeat)
+    return results
 
 
 def _kept_database(server_url: str, name: str) -> str:
@@ -90,44 +165,19 @@ def _kept_database(server_url: str, name: str) -> str:
     return f"{server_url.rsplit('/', 1)[0]}/{name}"
 
 
-def run(args) -> list[tuple]:
+def serve(args) -> None:
+    """Seed (or reuse) the database, then answer each page index read from stdin with one timed request."""
     from django.core.management import call_command
 
     call_command("migrate", verbosity=0)
     pok, user, thread = seed(args.threads, args.orders)
     _describe(pok)
-    results = measure(_pages(pok, thread, user), user, args.repeat)
-    report(results, args.repeat)
-    return results
-
-
-def _worker(database_url: str, size: int, args) -> list[tuple]:
-    """Seed and measure one database in a process of its own (a clean Django per database)."""
-    print(f"\n===== {size:,} threads =====", flush=True)
-    with tempfile.NamedTemporaryFile(suffix=".json") as out:
-        command = [sys.executable, __file__, "--worker", out.name, "--database-url", database_url]
-        command += ["--threads", str(size), "--orders", str(args.orders), "--repeat", str(args.repeat)]
-        subprocess.run(command, check=True)
-        return [tuple(row) for row in json.loads(Path(out.name).read_text())]
-
-
-PREVIOUS_LINE = re.compile(
-    r"^(?P<name>.+?)\s+(?P<median>[\d.]+) ms\s+[\d.]+ ms\s+(?P<sql>[\d.]+) ms\s+(?P<q>\d+)\s+(ok|SLOW)$"
-)
-
-
-def _previous_revision(revision: str, database_url: str, repeat: int) -> dict[str, tuple[float, float, int]]:
-    """Page -> (median ms, SQL ms, queries) measured by the previous revision's own bench on the same data."""
-    from bench.revision import checked_out, resolve
-
-    revision = resolve(revision)
-    print(f"\n===== previous revision {revision[:10]} on the {database_url.rsplit('/', 1)[-1]} data =====", flush=True)
-    with checked_out(revision) as folder:
-        command = [sys.executable, "bench/pages.py", "--database-url", database_url, "--repeat", str(repeat)]
-        output = subprocess.run(command, cwd=folder, check=True, capture_output=True, text=True).stdout
-    print(output)
-    found = (PREVIOUS_LINE.match(line.strip()) for line in output.splitlines())
-    return {m["name"]: (float(m["median"]), float(m["sql"]), int(m["q"])) for m in found if m}
+    pages = dict(_pages(pok, thread, user))
+    request = _requester(user)
+    print(PROTOCOL + json.dumps(list(pages)), flush=True)
+    for line in sys.stdin:
+        name = list(pages)[int(line)]
+        print(PROTOCOL + json.dumps(request(name, pages[name])), flush=True)
 
 
 def seed(threads: int, orders: int):
@@ -409,8 +459,9 @@ class SqlClock:
             self.queries += 1
 
 
-def measure(pages, user, repeat: int) -> list[tuple]:
-    """(page, median ms, slowest ms, median SQL ms, queries) per page."""
+def _requester(user):
+    """A function timing one request of a page: (ms, SQL ms, queries), logged in as the superuser (or as
+    staff0 for My threads)."""
     from django.contrib.auth import get_user_model
     from django.db import connection
     from django.test import Client
@@ -418,23 +469,18 @@ def measure(pages, user, repeat: int) -> list[tuple]:
     client, staff = Client(), Client()
     client.force_login(user)
     staff.force_login(get_user_model().objects.get(username="staff0"))
-    results = []
-    for name, url in pages:
-        browser = staff if url.endswith("/mine/") else client
-        times, sql_times = [], []
-        for attempt in range(WARM_UP + repeat):
-            clock = SqlClock()
-            started = time.perf_counter()
-            with connection.execute_wrapper(clock):
-                response = browser.get(url, HTTP_ACCEPT_LANGUAGE="pl")
-            elapsed = (time.perf_counter() - started) * 1000
-            if response.status_code != 200:
-                raise SystemExit(f"{name}: {url} answered {response.status_code}")
-            if attempt >= WARM_UP:
-                times.append(elapsed)
-                sql_times.append(clock.seconds * 1000)
-        results.append((name, statistics.median(times), max(times), statistics.median(sql_times), clock.queries))
-    return results
+
+    def request(name: str, url: str) -> tuple[float, float, int]:
+        clock = SqlClock()
+        started = time.perf_counter()
+        with connection.execute_wrapper(clock):
+            response = (staff if url.endswith("/mine/") else client).get(url, HTTP_ACCEPT_LANGUAGE="pl")
+        elapsed = (time.perf_counter() - started) * 1000
+        if response.status_code != 200:
+            raise SystemExit(f"{name}: {url} answered {response.status_code}")
+        return elapsed, clock.seconds * 1000, clock.queries
+
+    return request
 
 
 def report(results, repeat: int) -> None:
@@ -505,7 +551,7 @@ def _arguments():
         default="merge-base",
         help="git revision to compare the rendering with, or none (default: merge-base with main)",
     )
-    parser.add_argument("--worker", help=argparse.SUPPRESS)
+    parser.add_argument("--serve", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--orders", type=int, default=200, help="extra orders of the card's customer (default 200)")
     parser.add_argument("--repeat", type=int, default=15, help="timed requests per page (default 15)")
     parser.add_argument(
