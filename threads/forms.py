@@ -1,3 +1,4 @@
+import hashlib
 import re
 
 from django import forms
@@ -156,6 +157,12 @@ class ThreadFilterForm(forms.Form):
     def more_used(self) -> bool:
         """Whether a field folded under "More filters" is in use (the fold then starts open)."""
         return any(self.data.get(name) for name in self.MORE)
+
+    def choices_key(self) -> str:
+        """What the drawn form depends on besides the request's path and query and the language: the status and
+        owner choices (threads/_filter.html keeps the drawn form in the cache under these)."""
+        choices = [list(self.fields[name].choices) for name in ("status", "owner") if name in self.fields]
+        return hashlib.sha256(repr(choices).encode()).hexdigest()[:16]
 
 
 class SignatureForm(forms.Form):
