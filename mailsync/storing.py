@@ -58,7 +58,8 @@ def _store(pok, parsed: ParsedMessage, message_identity, raw, kept_at, size, abs
     if message_identity != absent and is_known(pok, message_identity):
         return DUPLICATE, None
     try:
-        with transaction.atomic():
+        # The thread counts it moves are dropped with the savepoint if it fails (inside sync_inbox's group).
+        with transaction.atomic(), services.grouped_counts():
             message = _save(pok, parsed, message_identity, raw, kept_at, size)
     except IntegrityError:
         # Another process stored the same identity between our check and our insert.

@@ -6,6 +6,7 @@ from collections import Counter
 import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
+from django.db import transaction
 from django.db.models import Count
 
 from mailsync.storing import store_message
@@ -229,3 +230,18 @@ def test_panels_count_unread_inbox_threads_up_to_the_cap_and_undelivered_ones(mo
     monkeypatch.setattr("threads.selectors.COUNT_CAP", expected - 1)
     panel = pok_panels(anna)[0]
     assert (panel.unread, panel.unread_capped) == (expected - 1, True)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_failed_savepoint_inside_a_group_drops_its_count_moves():
+    """sync_inbox stores a group of messages in one transaction, each in a savepoint: one that fails must
+    take back what it moved, the others' moves are written once at the end of the group."""
+    world = World(random.Random(8))
+    pok = world.poks[0]
+    with transaction.atomic(), services.grouped_counts():
+        services.create_thread(pok, subject="kept", customer_email="a@example.com")
+        with pytest.raises(RuntimeError), transaction.atomic(), services.grouped_counts():
+            services.create_thread(pok, subject="rolled back", customer_email="b@example.com")
+            raise RuntimeError("the message could not be stored")
+        assert not ThreadCount.objects.filter(pok=pok).exists()  # written when the group ends
+    assert stored_counts() == full_recount() == Counter({(pok.pk, Status.NEW, 0): 1})
