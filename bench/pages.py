@@ -1,19 +1,24 @@
 """Staff page benchmark: server time of the busiest pages on PostgreSQL, at two archive sizes side by side.
 
 Starts a throwaway PostgreSQL with two databases, one with a POK of --small threads (10,000) and one
-with --threads (one message each; one customer's thread has 50 messages, and that customer 200
+with --threads (one message each; the card's customer has 50 threads in either, one of 50 messages, and 200
 orders); then, logged in as a superuser through Django's test client, times in each the INBOX for
 every sort column both ways, the Archive, My threads, a filtered INBOX, the 50-message thread and
-the customer card: a few warm-up requests, then the median of --repeat requests each. Each size is
-measured by a subprocess of its own (this script with --worker); the table shows both and the ratio.
+the customer card. Each database is served by a process of this script (--serve); the pages are timed
+round by round, one request per database in turn after a few warm-up rounds, and the median of
+--repeat is shown for both sizes with the ratio: the machine's other work falls on both alike.
 
-The previous revision (--previous, default: where this branch left main) is copied with
-`git archive` into a temporary folder and its own bench/pages.py measures the small database too:
-its INBOX's time outside SQL is printed beside today's.
+The previous revision (--previous, default: where this branch left main) is copied with `git archive`
+into a temporary folder; a copy of this harness there serves the small database with that revision's
+code, in the same rounds: its INBOX's time outside SQL is printed beside today's.
+
+With --server URL (a running PostgreSQL) the databases bench_pages_<size> are kept there and reused by
+the next runs (building 1,000,000 threads takes minutes).
 
     .venv/bin/python bench/pages.py --threads 1000000     # the documented run: 10,000 vs 1,000,000
     .venv/bin/python bench/pages.py --threads 100000      # quicker
     .venv/bin/python bench/pages.py --previous none       # without the previous revision
+    .venv/bin/python bench/pages.py --threads 1000000 --server postgres://postgres@127.0.0.1:55432/postgres
 
 Targets: each page's median at --threads within 1.3x of the same page at --small, with the same
 query count; the INBOX's time outside SQL at most a third of the previous revision's.
@@ -43,6 +48,9 @@ WARM_UP = 3
 CUSTOMER_EMAIL = "jan.kowalski@example.com"  # customer 1 of the demo shop (with a guest checkout sharing it)
 SHOP_CUSTOMERS = 2000
 THREAD_MESSAGES = 50
+# The card's customer has as many threads in every archive (spread over it): the card shows what one customer
+# wrote, which does not grow with the shop's archive.
+CUSTOMER_THREADS = 50
 NOW = datetime(2026, 11, 20, 12, 0, tzinfo=UTC)
 BATCH = 10_000
 BENCH_USER = "bench"
@@ -286,7 +294,9 @@ def _seed_threads(count: int):
     rng = random.Random(7)
     with transaction.atomic():
         for start in range(0, count, BATCH):
-            _insert_threads(pok, owners, public_ids[start : start + BATCH], start, rng)
+            _insert_threads(
+                pok, owners, public_ids[start : start + BATCH], start, rng, max(count // CUSTOMER_THREADS, 1)
+            )
         _reset_sequences("threads")
         thread = Thread.objects.get(public_id=public_ids[0])
         _long_thread(thread, owners[0])
@@ -302,14 +312,14 @@ def _public_ids(count: int) -> list[str]:
     return list(ids)
 
 
-def _insert_threads(pok, owners, public_ids, start, rng) -> None:
+def _insert_threads(pok, owners, public_ids, start, rng, customer_every: int) -> None:
     from customers.bulk import insert_rows
     from threads.models import Direction, Message, Status, Thread
 
     threads, messages = [], []
     for offset, public_id in enumerate(public_ids):
         n = start + offset
-        email = CUSTOMER_EMAIL if n % 20_000 == 0 else f"klient{n}@example.pl"
+        email = CUSTOMER_EMAIL if n % customer_every == 0 else f"klient{n}@example.pl"
         when = NOW - timedelta(minutes=n * 7 + rng.randint(0, 6))
         status = rng.choice((Status.NEW, Status.NEW, Status.WAITING, Status.ARCHIVED, Status.ARCHIVED)).value
         failed = n % 113 == 0  # a reply that did not go out: its thread is new (never filed away)
