@@ -17,7 +17,15 @@ from django_tables2.utils import AttributeDict
 from threads.models import Status
 
 PER_PAGE = 50
+MAX_PAGE = 100_000  # 5,000,000 rows deep; a 30-digit page would be an OFFSET out of the database's range
 PLACEHOLDER_ID = "AAAAAAA"  # a public id's shape, replaced by each row's own
+
+
+def _bounded_page(page):
+    try:
+        return min(int(page), MAX_PAGE)
+    except (TypeError, ValueError):
+        return page  # not a number: the paginator's PageNotAnInteger, which RequestConfig answers with page 1
 
 
 def paginate(request, table: tables.Table) -> tables.Table:
@@ -88,9 +96,9 @@ class ThreadTable(tables.Table):
         empty_text = _("No threads here.")
         orderable = True
 
-    def paginate(self, *args, per_page=None, **kwargs):
+    def paginate(self, *args, per_page=None, page=1, **kwargs):
         # The page size is ours: `?per_page=-1` breaks the paginator, `?per_page=1000000` loads the archive.
-        super().paginate(*args, per_page=PER_PAGE, **kwargs)
+        super().paginate(*args, per_page=PER_PAGE, page=_bounded_page(page), **kwargs)
 
     def get_column_class_names(self, classes_set, bound_column):
         # col-<name> on every cell: the phone layout stacks a row's cells by what they hold.
