@@ -89,13 +89,9 @@ class NewThreadForm(forms.Form):
         return Status.ARCHIVED if self.cleaned_data["action"] == self.ARCHIVE else Status.WAITING
 
 
-class StatusForm(forms.Form):
-    status = forms.ChoiceField(label=_("Status"), choices=CHOSEN_STATUSES)
-
-
 def staff_label(user) -> str:
-    name = user.get_full_name()
-    return f"{name} ({user.get_username()})" if name else user.get_username()
+    """Staff are shown by name (the login only when they have none), in every menu as in the lists."""
+    return user.get_full_name() or user.get_username()
 
 
 class StaffChoiceField(ModelChoiceField):
@@ -103,12 +99,22 @@ class StaffChoiceField(ModelChoiceField):
         return staff_label(user)
 
 
-class AssignForm(forms.Form):
+class StateForm(forms.Form):
+    """The thread page's one control for status and owner (one submit); a field left out of the POST
+    keeps its current value. The rules stay in the services the view calls."""
+
+    status = forms.ChoiceField(label=_("Status"), choices=CHOSEN_STATUSES)
     owner = StaffChoiceField(label=_("Owner"), queryset=None, required=False, empty_label=_("nobody"))
 
-    def __init__(self, *args, pok, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["owner"].queryset = pok_staff(pok)
+    def __init__(self, data=None, *, thread):
+        current = {"status": thread.status, "owner": str(thread.owner_id or "")}
+        if data is not None:
+            data = {**current, **{name: data[name] for name in current if name in data}}
+        super().__init__(data, initial=current, auto_id="state_%s")
+        self.fields["owner"].queryset = pok_staff(thread.pok)
+        if thread.status not in dict(CHOSEN_STATUSES):
+            # A spam thread keeps its status when only the owner changes (spam has its own buttons).
+            self.fields["status"].choices = [*CHOSEN_STATUSES, (thread.status, thread.get_status_display())]
 
 
 class ThreadFilterForm(forms.Form):

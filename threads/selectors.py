@@ -28,6 +28,7 @@ from threads.models import (
     UNDELIVERED,
     Attachment,
     Direction,
+    EventKind,
     Message,
     ReadMark,
     Status,
@@ -223,8 +224,22 @@ def thread_messages(thread: Thread) -> QuerySet[Message]:
     return thread.messages.select_related("author").prefetch_related(attachments).order_by("date", "id")
 
 
-def thread_history(thread: Thread) -> QuerySet[ThreadEvent]:
-    return thread.events.select_related("actor").order_by("created_at", "id")
+def thread_history(thread: Thread) -> list[ThreadEvent]:
+    """The history panel's events; hand-overs (stored by login) name the people: two queries."""
+    events = list(thread.events.select_related("actor").order_by("created_at", "id"))
+    assigned = [event for event in events if event.kind == EventKind.ASSIGNED]
+    logins = {value for event in assigned for value in (event.old_value, event.new_value) if value}
+    names = staff_names(logins) if logins else {}
+    for event in assigned:
+        event.old_label = names.get(event.old_value, event.old_value)
+        event.new_label = names.get(event.new_value, event.new_value)
+    return events
+
+
+def staff_names(logins: Iterable[str]) -> dict[str, str]:
+    """Login -> the person's name (the login when they have none): one query."""
+    users = User.objects.filter(username__in=list(logins)).only("username", "first_name", "last_name")
+    return {user.username: user.get_full_name() or user.username for user in users}
 
 
 def other_threads(user: User, thread: Thread) -> QuerySet[Thread]:

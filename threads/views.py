@@ -26,12 +26,11 @@ from threads import canned, outbox, presence, services
 from threads.addresses import reply_defaults
 from threads.filtering import ThreadQuery, filter_threads
 from threads.forms import (
-    AssignForm,
     BulkForm,
     NewThreadForm,
     ReplyForm,
     SignatureForm,
-    StatusForm,
+    StateForm,
     ThreadFilterForm,
     bulk_actions,
 )
@@ -384,10 +383,7 @@ def _detail_context(request, thread, reply_form):
 
 
 def _state_forms(thread):
-    return {
-        "status_form": StatusForm(initial={"status": thread.status}, auto_id="status_%s"),
-        "assign_form": AssignForm(pok=thread.pok, initial={"owner": thread.owner_id}, auto_id="assign_%s"),
-    }
+    return {"state_form": StateForm(thread=thread)}
 
 
 @require_GET
@@ -481,44 +477,25 @@ def delivery_failure_text(message) -> str:
 
 @require_POST
 @staff_required
-def change_status(request, public_id):
+def change_state(request, public_id):
+    """The thread page's one status-and-owner control: each change through its own service, one answer
+    (the htmx state panel, or back to the page)."""
     thread = thread_or_404(request.user, public_id)
-    return _state_action(
-        request,
-        thread,
-        StatusForm(request.POST),
-        lambda data: services.change_status(thread, status=data["status"], actor=request.user),
-        _("Status changed."),
-        _("Unknown status."),
-    )
-
-
-@require_POST
-@staff_required
-def assign(request, public_id):
-    thread = thread_or_404(request.user, public_id)
-    return _state_action(
-        request,
-        thread,
-        AssignForm(request.POST, pok=thread.pok),
-        lambda data: services.assign_owner(thread, owner=data["owner"], actor=request.user),
-        _("Owner changed."),
-        _("Only staff of this service point can own its threads."),
-    )
-
-
-def _state_action(request, thread, form, action, done_message, invalid_message):
-    """Run a status or owner change from a valid form, say how it went, answer with the state panel."""
+    form = StateForm(request.POST, thread=thread)
     if not form.is_valid():
-        messages.error(request, invalid_message)
+        if "owner" in form.errors:
+            messages.error(request, _("Only staff of this service point can own its threads."))
+        if "status" in form.errors:
+            messages.error(request, _("Unknown status."))
         return _state_response(request, thread)
+    data = form.cleaned_data
     try:
-        changed = action(form.cleaned_data)
+        if services.assign_owner(thread, owner=data["owner"], actor=request.user):
+            messages.success(request, _("Owner changed."))
+        if services.change_status(thread, status=data["status"], actor=request.user):
+            messages.success(request, _("Status changed."))
     except services.ActionRefused as refusal:
         messages.error(request, str(refusal))
-    else:
-        if changed:
-            messages.success(request, done_message)
     return _state_response(request, thread)
 
 

@@ -56,7 +56,7 @@ def test_statistics_csv_with_an_impossible_date_is_400(anna_client, pok_a):
 
 
 def test_an_owner_id_beyond_64_bits_is_refused(anna_client, thread):
-    response = anna_client.post(f"/t/{thread.public_id}/assign/", {"owner": "9" * 30}, follow=True)
+    response = anna_client.post(f"/t/{thread.public_id}/state/", {"owner": "9" * 30}, follow=True)
     assert response.status_code == 200
     assert "Only staff of this service point can own its threads." in response.content.decode()
     thread.refresh_from_db()

@@ -106,8 +106,8 @@ def test_htmx_still_works_under_the_policy(watched, live_server, demo):  # noqa:
     with page.expect_request(lambda request: request.url.endswith(f"/t/{thread.public_id}/presence/")):
         page.goto(f"{live_server.url}/t/{thread.public_id}/")
     page.evaluate("window.notReloaded = true")
-    page.select_option("#assign_owner", label="Demo Admin (demo)")
-    page.get_by_role("button", name="Assign").click()
+    page.select_option("#state_owner", label="Demo Admin")
+    page.get_by_role("button", name="Save", exact=True).click()
     expect(page.get_by_test_id("owner")).to_have_text("Demo Admin")
     assert page.evaluate("window.notReloaded") is True
     page.wait_for_load_state("networkidle")

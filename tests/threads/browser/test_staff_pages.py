@@ -37,10 +37,10 @@ def test_staff_sort_open_assign_note_reply_and_archive(page, live_server, demo, 
 
     # Assigning swaps the panels in place: the page is not reloaded.
     page.evaluate("window.notReloaded = true")
-    page.select_option("#assign_owner", label="Demo Admin (demo)")
-    page.get_by_role("button", name="Assign").click()
+    page.select_option("#state_owner", label="Demo Admin")
+    page.get_by_role("button", name="Save", exact=True).click()
     expect(page.get_by_test_id("owner")).to_have_text("Demo Admin")
-    expect(page.locator("#history")).to_contain_text("Assigned to demo")
+    expect(page.locator("#history")).to_contain_text("Assigned to Demo Admin")
     assert page.evaluate("window.notReloaded") is True
 
     page.fill("#id_text", "Dzwoniłam do InPost, paczka jest w drodze.")

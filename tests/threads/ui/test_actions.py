@@ -93,7 +93,7 @@ def test_refused_reply_is_shown_and_keeps_the_text(anna_client, pok_a, settings)
 
 def test_status_change_by_plain_post_redirects_and_writes_history(anna_client, pok_a, anna):
     thread = receive(pok_a).thread
-    response = post(anna_client, "threads:status", thread, {"status": "waiting"})
+    response = post(anna_client, "threads:state", thread, {"status": "waiting"})
     assert response.status_code == 302
     thread.refresh_from_db()
     assert thread.status == Status.WAITING
@@ -103,7 +103,7 @@ def test_status_change_by_plain_post_redirects_and_writes_history(anna_client, p
 
 def test_status_change_by_htmx_returns_the_panels(anna_client, pok_a):
     thread = receive(pok_a).thread
-    response = post(anna_client, "threads:status", thread, {"status": "archived"}, HTTP_HX_REQUEST="true")
+    response = post(anna_client, "threads:state", thread, {"status": "archived"}, HTTP_HX_REQUEST="true")
     page = response.content.decode()
     assert response.status_code == 200
     assert 'id="thread-state"' in page and 'data-testid="status">archived<' in page
@@ -114,19 +114,66 @@ def test_status_change_by_htmx_returns_the_panels(anna_client, pok_a):
 
 def test_unknown_status_is_refused(anna_client, pok_a):
     thread = receive(pok_a).thread
-    response = post(anna_client, "threads:status", thread, {"status": "deleted"}, follow=True)
+    response = post(anna_client, "threads:state", thread, {"status": "deleted"}, follow=True)
     assert "Unknown status." in followed_messages(response)
     thread.refresh_from_db()
     assert thread.status == Status.NEW
 
 
+def test_one_submit_changes_status_and_owner_each_through_its_service(anna_client, pok_a, anna):
+    colleague = make_staff("carol", pok_a)
+    colleague.first_name, colleague.last_name = "Carol", "Kowalska"
+    colleague.save()
+    thread = receive(pok_a).thread
+    response = post(
+        anna_client, "threads:state", thread, {"status": "waiting", "owner": colleague.pk}, HTTP_HX_REQUEST="true"
+    )
+    page = response.content.decode()
+    thread.refresh_from_db()
+    assert (thread.status, thread.owner) == (Status.WAITING, colleague)
+    assert sorted(thread.events.exclude(kind=EventKind.CREATED).values_list("kind", flat=True)) == [
+        EventKind.ASSIGNED,
+        EventKind.STATUS,
+    ]
+    assert "Owner changed." in page and "Status changed." in page
+    assert "Assigned to Carol Kowalska" in page and 'data-testid="owner">Carol Kowalska<' in page
+    assert page.count("<form") == 1 and page.count('type="submit"') == 1
+
+
+def test_the_state_form_changes_only_what_was_changed(anna_client, pok_a, anna):
+    """The owner kept when only the status is posted, and a spam thread stays spam when its owner changes."""
+    thread = receive(pok_a).thread
+    services.assign_owner(thread, owner=anna)
+    response = post(anna_client, "threads:state", thread, {"status": "archived"}, follow=True)
+    thread.refresh_from_db()
+    assert (thread.status, thread.owner) == (Status.ARCHIVED, anna)
+    assert followed_messages(response) == ["Status changed."]
+    services.mark_spam(thread, actor=anna)
+    response = post(anna_client, "threads:state", thread, {"status": "spam", "owner": ""}, follow=True)
+    thread.refresh_from_db()
+    assert (thread.status, thread.owner) == (Status.SPAM, None)
+    assert followed_messages(response) == ["Owner changed."]
+
+
+def test_a_status_refused_by_the_rules_still_reports_the_owner_change(anna_client, pok_a, anna):
+    """change_status keeps a thread with an undelivered reply new: the owner still changes, both said."""
+    colleague = make_staff("carol", pok_a)
+    thread = receive(pok_a).thread
+    services.reply(thread, author=anna, text="Not out yet")
+    response = post(anna_client, "threads:state", thread, {"status": "archived", "owner": colleague.pk}, follow=True)
+    thread.refresh_from_db()
+    assert (thread.status, thread.owner) == (Status.NEW, colleague)
+    said = followed_messages(response)
+    assert said[0] == "Owner changed." and "has not been delivered" in said[1]
+
+
 def test_assign_to_poks_staff_and_back_to_nobody(anna_client, pok_a, anna):
     colleague = make_staff("carol", pok_a)
     thread = receive(pok_a).thread
-    post(anna_client, "threads:assign", thread, {"owner": colleague.pk})
+    post(anna_client, "threads:state", thread, {"owner": colleague.pk})
     thread.refresh_from_db()
     assert thread.owner == colleague
-    response = post(anna_client, "threads:assign", thread, {"owner": ""}, HTTP_HX_REQUEST="true")
+    response = post(anna_client, "threads:state", thread, {"owner": ""}, HTTP_HX_REQUEST="true")
     thread.refresh_from_db()
     assert thread.owner is None
     assert "Unassigned (was carol)" in response.content.decode()
@@ -134,7 +181,7 @@ def test_assign_to_poks_staff_and_back_to_nobody(anna_client, pok_a, anna):
 
 def test_assign_to_someone_outside_the_pok_is_refused_clearly(anna_client, pok_a, bob):
     thread = receive(pok_a).thread
-    response = post(anna_client, "threads:assign", thread, {"owner": bob.pk}, follow=True)
+    response = post(anna_client, "threads:state", thread, {"owner": bob.pk}, follow=True)
     assert "Only staff of this service point can own its threads." in followed_messages(response)
     thread.refresh_from_db()
     assert thread.owner is None
@@ -149,7 +196,7 @@ def test_action_refused_by_the_rules_is_shown(anna_client, pok_a, anna):
     admin = make_staff("root", superuser=True)
     client = Client()
     client.force_login(admin)
-    response = post(client, "threads:assign", thread, {"owner": anna.pk}, follow=True)
+    response = post(client, "threads:state", thread, {"owner": anna.pk}, follow=True)
     assert "Only staff of this service point can own its threads." in followed_messages(response)
 
 
@@ -227,8 +274,7 @@ def test_every_post_needs_the_csrf_token(anna, pok_a):
     client = Client(enforce_csrf_checks=True)
     client.force_login(anna)
     for name, data in (
-        ("threads:status", {"status": "archived"}),
-        ("threads:assign", {"owner": anna.pk}),
+        ("threads:state", {"status": "archived", "owner": anna.pk}),
         ("threads:reply", {"text": "x", "action": "note"}),
     ):
         assert post(client, name, thread, data).status_code == 403

@@ -11,7 +11,7 @@ from tests.threads.ui.mails import receive
 
 def assign(client, thread, owner, capture):
     with capture(execute=True):
-        response = client.post(reverse("threads:assign", args=[thread.public_id]), {"owner": owner.pk})
+        response = client.post(reverse("threads:state", args=[thread.public_id]), {"owner": owner.pk})
     assert response.status_code == 302
     thread.refresh_from_db()
     assert thread.owner == owner

@@ -6,6 +6,7 @@ import re
 from django.urls import reverse
 
 from customers.models import Customer
+from tests.factories import make_staff
 from tests.threads.ui.mails import BASE_TIME, PNG, XSS_HTML, receive
 from threads import services
 from threads.models import Attachment, Direction, Message
@@ -184,13 +185,18 @@ def test_delivery_state_and_retry_button_on_failed_replies(anna_client, pok_a, a
 
 def test_history_panel_lists_status_changes_and_assignments_with_actor(anna_client, pok_a, anna):
     thread = receive(pok_a).thread
+    piotr = make_staff("piotr", pok_a)
     services.assign_owner(thread, owner=anna, actor=anna)
+    services.assign_owner(thread, owner=piotr, actor=anna)
+    services.assign_owner(thread, owner=None, actor=anna)
     services.change_status(thread, status="archived", actor=anna)
     history = detail(anna_client, thread).split('id="history"', 1)[1].split("</section>")[0]
     assert "Thread created" in history
-    assert "Assigned to anna" in history
+    # By name; the login only for someone without a name.
+    assert "Assigned to Anna Nowak" in history and "Assigned to anna" not in history
+    assert "Assigned to piotr" in history and "Unassigned (was piotr)" in history
     assert "Status: new → archived" in history
-    assert "Anna Nowak" in history
+    assert '<small class="actor">Anna Nowak</small>' in history
 
 
 def test_other_threads_of_the_same_email_only_from_visible_poks(anna_client, pok_a, pok_b):
