@@ -255,9 +255,6 @@ class ThreadEvent(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     created_at = models.DateTimeField(auto_now_add=True)
-    # A hand-over stores logins; threads.selectors.thread_history sets the people's names for display.
-    old_label: str = ""
-    new_label: str = ""
 
     class Meta:
         ordering = ["created_at", "id"]

@@ -18,7 +18,9 @@ from django.db.models import (
     QuerySet,
     Subquery,
     Sum,
+    Value,
 )
+from django.db.models.functions import Concat, Trim
 
 from customers.baselinker import SearchButton, search_buttons
 from pok.models import Pok
@@ -28,7 +30,6 @@ from threads.models import (
     UNDELIVERED,
     Attachment,
     Direction,
-    EventKind,
     Message,
     ReadMark,
     Status,
@@ -224,22 +225,18 @@ def thread_messages(thread: Thread) -> QuerySet[Message]:
     return thread.messages.select_related("author").prefetch_related(attachments).order_by("date", "id")
 
 
-def thread_history(thread: Thread) -> list[ThreadEvent]:
-    """The history panel's events; hand-overs (stored by login) name the people: two queries."""
-    events = list(thread.events.select_related("actor").order_by("created_at", "id"))
-    assigned = [event for event in events if event.kind == EventKind.ASSIGNED]
-    logins = {value for event in assigned for value in (event.old_value, event.new_value) if value}
-    names = staff_names(logins) if logins else {}
-    for event in assigned:
-        event.old_label = names.get(event.old_value, event.old_value)
-        event.new_label = names.get(event.new_value, event.new_value)
-    return events
+def thread_history(thread: Thread) -> QuerySet[ThreadEvent]:
+    """The history panel's events; a hand-over (stored by login) with the people's names, in the same query."""
+    return (
+        thread.events.select_related("actor")
+        .annotate(old_name=_name_of("old_value"), new_name=_name_of("new_value"))
+        .order_by("created_at", "id")
+    )
 
 
-def staff_names(logins: Iterable[str]) -> dict[str, str]:
-    """Login -> the person's name (the login when they have none): one query."""
-    users = User.objects.filter(username__in=list(logins)).only("username", "first_name", "last_name")
-    return {user.username: user.get_full_name() or user.username for user in users}
+def _name_of(login_field: str) -> Subquery:
+    person = User.objects.filter(username=OuterRef(login_field))
+    return Subquery(person.annotate(name=Trim(Concat("first_name", Value(" "), "last_name"))).values("name")[:1])
 
 
 def other_threads(user: User, thread: Thread) -> QuerySet[Thread]:

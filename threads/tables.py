@@ -5,15 +5,15 @@ from urllib.parse import urlencode
 
 import django_tables2 as tables
 from django.urls import reverse
-from django.utils.formats import date_format
 from django.utils.functional import cached_property
 from django.utils.safestring import SafeString
-from django.utils.timezone import localtime
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 from django_tables2 import RequestConfig
 from django_tables2.paginators import LazyPaginator
 from django_tables2.utils import AttributeDict
 
+from threads import ages
 from threads.models import Status
 
 PER_PAGE = 50
@@ -52,7 +52,7 @@ class _Labels:
     """The translated words of the cells, looked up once per table instead of once per row."""
 
     def __init__(self):
-        self.messages = escape(str(_("messages")))
+        self._counts: dict[int, str] = {}
         self.no_subject = escape(str(_("(no subject)")))
         self.statuses = {status.value: escape(str(status.label)) for status in Status}
         self.problem = f'<span class="mark" title="{escape(str(_("A message could not be read in full")))}">⚠</span> '
@@ -63,11 +63,24 @@ class _Labels:
             escape(str(_("A reply is being sent"))), escape(str(_("sending")))
         )
 
+    def message_count(self, count: int) -> str:
+        """ "3 messages", translated once per count on the page."""
+        if count not in self._counts:
+            self._counts[count] = escape(ngettext("%(count)s message", "%(count)s messages", count) % {"count": count})
+        return self._counts[count]
+
     def marks(self, record) -> str:
         marks = self.problem if record.has_problem else ""
         if record.has_failed_delivery:
             return marks + self.failed
         return marks + self.sending if record.has_pending_delivery else marks
+
+
+def _short_address(address: str, own: str) -> str:
+    """The POK's own address as its mailbox name ("bok@…"): in one POK's lists it is always the same."""
+    if own and address.lower() == own.lower():
+        return address.split("@", 1)[0] + "@…"
+    return address
 
 
 class ThreadTable(tables.Table):
@@ -90,7 +103,7 @@ class ThreadTable(tables.Table):
     status = tables.Column(verbose_name=_("Status"), order_by=("status", "message_count", "id"))
 
     class Meta:
-        template_name = "threads/_table.html"
+        template_name = "threads/_table.html"  # the rows drawn by rows_html; paging above and below them
         attrs = {"class": "thread-table striped"}
         row_attrs = {"class": _row_class}
         empty_text = _("No threads here.")
@@ -133,7 +146,14 @@ class ThreadTable(tables.Table):
         return escape(record.pok.name)
 
     def _cell_last_message_at(self, record):
-        return escape(self.render_last_message_at(record.last_message_at)) if record.last_message_at else "—"
+        if not record.last_message_at:
+            return "—"
+        ago = ages.ago(record.last_message_at)
+        if record.status != Status.NEW or record.last_customer_at is None:
+            return ago
+        # Arrival, or the mail's own date when earlier: a first sync of an old mailbox fetches old mail now.
+        since = min(record.last_customer_at, record.last_message_at)
+        return f'{ago}<br><small class="waiting">{ages.waiting(since)}</small>'
 
     def _cell_sender(self, record):
         name = f"<strong>{escape(record.customer_name)}</strong><br>" if record.customer_name else ""
@@ -141,7 +161,10 @@ class ThreadTable(tables.Table):
         return f'<a href="{url}">{name}<small>{escape(record.customer_email)}</small></a>'
 
     def _cell_recipient(self, record):
-        return escape(record.recipient)
+        if not record.recipient:
+            return ""
+        short = _short_address(record.recipient, record.pok.from_address)
+        return f'<span class="address" title="{escape(record.recipient)}">{escape(short)}</span>'
 
     def _cell_subject(self, record):
         url = escape(self._detail_url.replace(PLACEHOLDER_ID, record.public_id))
@@ -157,11 +180,14 @@ class ThreadTable(tables.Table):
         label = self._labels.statuses.get(record.status, status)
         return (
             f'<span class="badge badge-{status}">{label}</span> '
-            f'<span class="count" title="{self._labels.messages}">{record.message_count}</span>'
+            f'<small class="count">{self._labels.message_count(record.message_count)}</small>'
         )
 
-    def render_last_message_at(self, value):
-        return date_format(localtime(value), "SHORT_DATETIME_FORMAT")
+    def render_last_message_at(self, record):
+        return SafeString(self._cell_last_message_at(record))
+
+    def render_recipient(self, record):
+        return SafeString(self._cell_recipient(record))
 
     @cached_property
     def _card_url(self) -> str:

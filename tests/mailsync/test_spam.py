@@ -47,7 +47,7 @@ def test_blocked_and_flagged_mail_lands_in_spam(server, imap_pok, staff_client, 
     spam = staff_client.get(reverse("threads:spam", args=[imap_pok.pk]))
     assert [row.record.token for row in spam.context["table"].page.object_list] == [thread.token]
     overview = staff_client.get(reverse("overview")).content.decode()
-    assert 'data-testid="panel-spam">Spam <span class="pill">1</span>' in overview
+    assert 'data-testid="panel-spam">Spam <span class="pill">1 thread</span>' in overview
 
 
 def test_spam_never_joins_an_open_thread(server, imap_pok):

@@ -63,7 +63,7 @@ def test_navigation_header_on_every_page_has_back_overview_and_pok_counts(anna_c
         page = anna_client.get(url).content.decode()
         nav = page[page.index('class="topbar"') : page.index("</header>")]
         assert "data-back" in nav and f'href="{reverse("overview")}"' in nav
-        assert "Shop A" in nav and re.search(r'count-new"[^>]*>1<', nav)
+        assert "Shop A" in nav and re.search(r'count-new"[^>]*>1 new<', nav)
         assert "Customer service" in nav
 
 

@@ -35,9 +35,11 @@ def test_overview_panel_and_chips_count_the_undelivered(anna_client, mixed, pok_
     page = anna_client.get(reverse("overview")).content.decode()
     panel = re.search(r'data-testid="panel-undelivered">(.*?)</dd>', page).group(1)
     assert f'href="{reverse("threads:inbox", args=[pok_a.pk])}?undelivered=on">2</a>' in panel
-    assert re.search(r'data-testid="chip-undelivered"[^>]*>✗ 2<', page)
+    assert re.search(r'data-testid="chip-undelivered"[^>]*>✗ 2 undelivered<', page)
     inbox = anna_client.get(reverse("threads:inbox", args=[pok_a.pk])).content.decode()
-    assert re.search(r'data-testid="chip-undelivered"[^>]*>✗ 2<', inbox), "the chips in the header of every page"
+    assert re.search(r'data-testid="chip-undelivered"[^>]*>✗ 2 undelivered<', inbox), (
+        "the chips in the header of every page"
+    )
 
 
 def test_no_undelivered_chip_when_all_went_out(anna_client, pok_a):
