@@ -12,13 +12,15 @@ from dataclasses import dataclass, field
 from django.db.models import Q
 from django.utils.translation import gettext as _
 
+from search.highlight import Field, marked, match_spans
 from search.models import CustomerIndexEntry
 from search.normalize import digits, fold, query_number_forms, unique, words
 
 MAX_RESULTS = 20
 MAX_QUERY_CHARS = 100
 MAX_WORDS = 6
-DISPLAY_FIELDS = ("customer_id", "firstname", "lastname", "email", "phone")
+DISPLAY_FIELDS = ("customer_id", "firstname", "lastname", "email", "phone", "text")
+ELSEWHERE_WORDS_SHOWN = 3
 MIN_WORD_CHARS = 2
 TRIGRAM = 3
 # A phone or NIP typed with spaces ("+48 600 100 200", "PL 123 456 32 18")
@@ -30,11 +32,33 @@ Term = tuple[str, ...]
 
 
 @dataclass
+class SearchHit:
+    """A result as one line: its shown fields with the matched text marked, and the index words matched
+    outside them (an address, a company, a tax id)."""
+
+    customer: CustomerIndexEntry
+    fields: list[Field]
+    elsewhere: list[str]
+
+    @property
+    def matched_in(self) -> str:
+        labels = [shown.label for shown in self.fields if shown.matched]
+        if self.elsewhere:
+            labels.append(_("address, company or tax ID"))
+        return ", ".join(labels)
+
+
+@dataclass
 class SearchOutcome:
     query: str
     customers: list[CustomerIndexEntry] = field(default_factory=list)
     more: bool = False
     hint: str = ""
+    terms: list[Term] = field(default_factory=list)
+
+    @property
+    def hits(self) -> list[SearchHit]:
+        return [search_hit(customer, self.terms) for customer in self.customers]
 
 
 def search_customers(raw_query: str) -> SearchOutcome:
@@ -43,7 +67,24 @@ def search_customers(raw_query: str) -> SearchOutcome:
     if not terms:
         return SearchOutcome(query=query, hint=_("Type at least two letters or digits to search customers."))
     found = list(CustomerIndexEntry.objects.filter(matching(terms)).only(*DISPLAY_FIELDS)[: MAX_RESULTS + 1])
-    return SearchOutcome(query=query, customers=_one_per_email(found[:MAX_RESULTS]), more=len(found) > MAX_RESULTS)
+    customers = _one_per_email(found[:MAX_RESULTS])
+    return SearchOutcome(query=query, customers=customers, more=len(found) > MAX_RESULTS, terms=terms)
+
+
+def search_hit(customer: CustomerIndexEntry, terms: list[Term]) -> SearchHit:
+    """Which shown field each query word matched; a word matching none of them is shown as the index
+    word it matched (folded, as the index keeps it)."""
+    forms = [form for term in terms for form in term]
+    shown = [
+        (_("first and last name"), f"{customer.firstname} {customer.lastname}".strip()),
+        (_("e-mail"), customer.email),
+    ]
+    if customer.phone:
+        shown.append((_("phone"), customer.phone))
+    fields = [Field(label, marked(value, forms)) for label, value in shown]
+    unseen = [term for term in terms if not any(match_spans(value, list(term)) for _label, value in shown)]
+    elsewhere = [word for word in customer.text.split() if any(form in word for term in unseen for form in term)]
+    return SearchHit(customer, fields, unique(elsewhere)[:ELSEWHERE_WORDS_SHOWN])
 
 
 def parse_query(query: str) -> list[Term]:

@@ -6,4 +6,5 @@ app_name = "search"
 
 urlpatterns = [
     path("customers/", views.customers, name="customers"),
+    path("recipients/", views.recipients, name="recipients"),
 ]

@@ -12,3 +12,12 @@ def customers(request):
     # htmx swaps the fragment under the form; a plain GET (no JavaScript) gets a page.
     template = "search/results.html" if request.htmx else "search/page.html"
     return render(request, template, {"outcome": outcome})
+
+
+@require_GET
+@staff_required
+def recipients(request):
+    """The new-thread form's recipient look-up, as the user types: the same search, each result a
+    button that fills the address in (crm.js)."""
+    outcome = search_customers(request.GET.get("recipient", ""))
+    return render(request, "search/recipients.html", {"outcome": outcome})

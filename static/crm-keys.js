@@ -112,22 +112,34 @@
     if (action && action()) { event.preventDefault(); }
   });
 
-  // The customer search: arrow keys walk the results (and back up into the field), Enter in the
-  // field opens the first result when there are results.
-  function results() {
-    return Array.prototype.slice.call(document.querySelectorAll("#customer-search-results .search-results a"));
+  // The customer search and the new thread's recipient look-up: arrow keys walk the results (and back
+  // up into the field), Enter in the field takes the first result when there are results.
+  var LOOKUPS = { "customer-search-q": "customer-search-results", "id_recipient": "recipient-results" };
+
+  function results(field) {
+    var box = document.getElementById(LOOKUPS[field.id]);
+    return box ? Array.prototype.slice.call(box.querySelectorAll(".search-results a, .search-results button")) : [];
+  }
+
+  function lookupField(target) {
+    if (LOOKUPS[target.id]) { return target; }
+    var box = target.closest && target.closest("#customer-search-results, #recipient-results");
+    if (!box) { return null; }
+    return document.getElementById(Object.keys(LOOKUPS).filter(function (id) { return LOOKUPS[id] === box.id; })[0]);
   }
 
   document.addEventListener("keydown", function (event) {
-    var inSearch = event.target.id === "customer-search-q";
-    var list = results();
+    var field = lookupField(event.target);
+    if (!field) { return; }
+    var list = results(field);
     var index = list.indexOf(event.target);
-    if (!list.length || (!inSearch && index < 0)) { return; }
+    var inField = event.target === field;
+    if (!list.length || (!inField && index < 0)) { return; }
     if (event.key === "ArrowDown") {
       list[Math.min(list.length - 1, index + 1)].focus();
     } else if (event.key === "ArrowUp" && index >= 0) {
-      (index === 0 ? document.getElementById("customer-search-q") : list[index - 1]).focus();
-    } else if (event.key === "Enter" && inSearch) {
+      (index === 0 ? field : list[index - 1]).focus();
+    } else if (event.key === "Enter" && inField) {
       list[0].click();
     } else {
       return;

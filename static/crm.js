@@ -179,3 +179,19 @@ document.addEventListener("htmx:beforeSwap", function (event) {
     window.location.assign(login + "?next=" + encodeURIComponent(window.location.pathname + window.location.search));
   }
 });
+
+// New thread: a customer chosen from the recipient look-up fills the address in.
+(function () {
+  "use strict";
+
+  document.addEventListener("click", function (event) {
+    var choice = event.target.closest("[data-fill-recipient]");
+    if (!choice) { return; }
+    var box = choice.closest("#recipient-results");
+    var field = document.getElementById("id_recipient");
+    field.value = choice.dataset.fillRecipient;
+    box.innerHTML = "";
+    var next = document.getElementById("id_subject") || field;
+    next.focus();
+  });
+})();

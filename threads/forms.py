@@ -2,10 +2,11 @@ import hashlib
 import re
 
 from django import forms
+from django.urls import reverse_lazy
 from django.utils.translation import gettext_lazy as _
 
 from crm.forms import DateField, ModelChoiceField
-from pok.permissions import pok_staff
+from pok.permissions import pok_staff, visible_poks
 from threads.addresses import BadAddress, checked
 from threads.composing import OutgoingFile
 from threads.filtering import ThreadQuery
@@ -76,7 +77,23 @@ class ReplyForm(forms.Form):
 class NewThreadForm(forms.Form):
     ARCHIVE, WAIT = "archive", "wait"
 
-    recipient = forms.EmailField(label=_("Recipient"), max_length=255)
+    # As the user types, the customer search offers matching customers (search:recipients, crm.js fills one in).
+    recipient = forms.EmailField(
+        label=_("Recipient"),
+        max_length=255,
+        widget=forms.EmailInput(
+            attrs={
+                "autocomplete": "off",
+                "spellcheck": "false",
+                "placeholder": _("An e-mail address, or type a name, phone or company to look the customer up"),
+                "hx-get": reverse_lazy("search:recipients"),
+                "hx-trigger": "input changed delay:300ms",
+                "hx-target": "#recipient-results",
+                "hx-sync": "this:replace",
+                "data-results": "recipient-results",
+            }
+        ),
+    )
     cc = AddressesField(label=_("Cc"))
     bcc = AddressesField(label=_("Bcc"))
     subject = forms.CharField(label=_("Subject"), max_length=400)
@@ -97,6 +114,17 @@ def staff_label(user) -> str:
 class StaffChoiceField(ModelChoiceField):
     def label_from_instance(self, user):
         return staff_label(user)
+
+
+class NewForCustomerForm(forms.Form):
+    """ "New thread" on the customer card: which of the user's POKs writes to this address."""
+
+    pok = ModelChoiceField(label=_("From the service point"), queryset=None, empty_label=None)
+    recipient = forms.EmailField(max_length=255, widget=forms.HiddenInput)
+
+    def __init__(self, data=None, *, user, **kwargs):
+        super().__init__(data, auto_id="new_%s", **kwargs)
+        self.fields["pok"].queryset = visible_poks(user).filter(active=True).order_by("name")
 
 
 class StateForm(forms.Form):

@@ -10,6 +10,7 @@ urlpatterns = [
     path("pok/<int:pok_id>/spam/", views.spam, name="spam"),
     path("pok/<int:pok_id>/new/", views.new_thread, name="new"),
     path("pok/<int:pok_id>/next/", views.next_thread, name="next"),
+    path("new/", views.new_for_customer, name="new_for_customer"),
     path("mine/", views.mine, name="mine"),
     path("mine/signature/", views.my_signature, name="signature"),
     path("bulk/", views.bulk, name="bulk"),

@@ -7,11 +7,11 @@ from datetime import UTC, datetime
 from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.db.models import QuerySet
-from django.http import FileResponse, Http404, HttpResponse, QueryDict
+from django.http import FileResponse, Http404, HttpResponse, HttpResponseBadRequest, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.formats import date_format
-from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.timezone import localtime
 from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
@@ -27,6 +27,7 @@ from threads.addresses import reply_defaults
 from threads.filtering import ThreadQuery, filter_threads
 from threads.forms import (
     BulkForm,
+    NewForCustomerForm,
     NewThreadForm,
     ReplyForm,
     SignatureForm,
@@ -611,7 +612,9 @@ def _file_response(request, thread, field, filename, content_type, as_attachment
 @staff_required
 def new_thread(request, pok_id):
     pok = pok_or_404(request.user, pok_id)
-    form = NewThreadForm(request.POST or None, request.FILES or None)
+    # `?recipient=` (from the customer card) starts the form addressed.
+    initial = {"recipient": request.GET.get("recipient", "")[: NewThreadForm.base_fields["recipient"].max_length]}
+    form = NewThreadForm(request.POST or None, request.FILES or None, initial=initial)
     status = 200
     if request.method == "POST":
         if form.is_valid():
@@ -644,6 +647,17 @@ def _start(request, pok, form):
     return thread
 
 
+@require_GET
+@staff_required
+def new_for_customer(request):
+    """The customer card's "New thread": on to the chosen POK's new-thread form, addressed."""
+    form = NewForCustomerForm(request.GET, user=request.user)
+    if not form.is_valid():
+        return HttpResponseBadRequest(_("Choose one of your service points and an e-mail address."))
+    target = reverse("threads:new", args=[form.cleaned_data["pok"].pk])
+    return redirect(f"{target}?{urlencode({'recipient': form.cleaned_data['recipient']})}")
+
+
 @staff_required
 def card(request):
     """Customer card for one e-mail (spec 8): its threads, the shop customers and BaseLinker search."""
@@ -656,6 +670,13 @@ def card(request):
         "threads": threads[:CARD_THREADS_SHOWN],
         "more_threads": len(threads) > CARD_THREADS_SHOWN,
         "search_buttons": card_search_buttons(email, threads),
+        "new_thread_form": _new_for_customer_form(request.user, email, threads),
         **customer_panel([email], get_language(), all_orders=request.GET.get("all") == "1"),
     }
     return render(request, "threads/card.html", context)
+
+
+def _new_for_customer_form(user, email, threads):
+    """Starts on the POK of the customer's latest thread, when the user works there."""
+    latest = threads[0].pok_id if threads else None
+    return NewForCustomerForm(user=user, initial={"recipient": email, "pok": latest})

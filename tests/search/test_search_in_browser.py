@@ -25,7 +25,21 @@ def test_results_appear_as_the_user_types_and_open_the_card(transactional_db, li
 
     result = page.locator("#customer-search-results li a")
     result.first.wait_for()
-    assert result.all_inner_texts() == ["Jan Kowalski, Jan.Kowalski@Example.com, +48 600 100 200"]
+    assert result.count() == 1
+    # One line, the matched text marked, the fields it was found in named.
+    assert result.locator(".hit-field").all_inner_texts()[:3] == [
+        "Jan Kowalski",
+        "Jan.Kowalski@Example.com",
+        "+48 600 100 200",
+    ]
+    assert result.locator("mark").all_inner_texts() == ["Jan", "Jan", "lodz"]
+    assert (
+        result.locator(".hit-matched").inner_text()
+        == "found in first and last name, e-mail, address, company or tax ID"
+    )
+    one_line = "(el) => el.getBoundingClientRect().height < 2.2 * parseFloat(getComputedStyle(el).fontSize)"
+    assert result.first.evaluate(one_line)
+    assert result.first.evaluate("(el) => getComputedStyle(el).textDecorationLine") == "none"
     assert page.evaluate("window.notReloaded") is True
     page.locator("#customer-search-q").fill("z")
     page.locator("#customer-search-results .search-hint").wait_for()

@@ -1,3 +1,4 @@
+import re
 from urllib.parse import quote
 
 import pytest
@@ -29,6 +30,11 @@ def indexed(shop):
     reindex_full()
 
 
+def lines(html: str) -> list[str]:
+    """Each result as the text a person reads."""
+    return [" ".join(re.sub(r"<[^>]+>", " ", item).split()) for item in re.findall(r"<li>(.*?)</li>", html, re.DOTALL)]
+
+
 def card_link(email):
     return f'href="{reverse("customer_card")}?email={quote(email, safe="")}"'
 
@@ -38,8 +44,9 @@ def test_htmx_request_gets_the_results_fragment(staff_client, indexed):
     html = response.content.decode()
     assert response.status_code == 200
     assert "<html" not in html and "<form" not in html
-    assert "Jan Kowalski, Jan.Kowalski@Example.com, +48 600 100 200" in html
-    assert "Zofia Zażółć, zofia@example.com, (22) 555 12 34" in html
+    found = lines(html)
+    assert "Jan Kowalski Jan.Kowalski@Example.com +48 600 100 200 lodz found in address, company or tax ID" in found
+    assert "Zofia Zażółć zofia@example.com (22) 555 12 34 lodz found in address, company or tax ID" in found
     assert card_link("ola+shop@example.com") in html
     assert "Nowak" not in html
 
@@ -77,7 +84,7 @@ def test_many_results_show_the_more_hint(staff_client, db):
 def test_search_costs_a_bounded_number_of_queries(staff_client, indexed, django_assert_max_num_queries):
     with django_assert_max_num_queries(3):  # session, user, search
         response = staff_client.get(SEARCH_URL, {"q": "jan 600 100 200"}, **HTMX)
-    assert "Jan Kowalski" in response.content.decode()
+    assert lines(response.content.decode())[0].startswith("Jan Kowalski")
 
 
 def test_anonymous_user_is_sent_to_login(client, db):
@@ -95,3 +102,38 @@ def test_non_staff_user_is_refused(client, indexed):
 
 def test_only_get_is_allowed(staff_client, db):
     assert staff_client.post(SEARCH_URL, {"q": "jan"}).status_code == 405
+
+
+def test_each_result_is_one_line_naming_the_field_that_matched_with_the_text_marked(staff_client, indexed):
+    html = staff_client.get(SEARCH_URL, {"q": "kowalski"}, **HTMX).content.decode()
+    assert html.count('class="search-hit"') == 1 and "<br" not in html
+    assert '<span class="hit-field">Jan <mark>Kowalski</mark></span>' in html
+    assert '<span class="hit-field">Jan.<mark>Kowalski</mark>@Example.com</span>' in html
+    assert "found in first and last name, e-mail" in html
+
+    phone = staff_client.get(SEARCH_URL, {"q": "600 100 200"}, **HTMX).content.decode()
+    assert '<span class="hit-field">+48 <mark>600 100 200</mark></span>' in phone and "found in phone" in phone
+
+    city = staff_client.get(SEARCH_URL, {"q": "Łódź zazolc"}, **HTMX).content.decode()
+    assert '<span class="hit-field"><mark>Zażółć</mark></span>' not in city  # the surname is marked in the name
+    assert "Zofia <mark>Zażółć</mark>" in city and "<mark>lodz</mark>" in city
+    assert "found in first and last name, address, company or tax ID" in city
+
+    polish = staff_client.get(SEARCH_URL, {"q": "kowalski"}, HTTP_ACCEPT_LANGUAGE="pl", **HTMX).content.decode()
+    assert "znaleziono w: imię i nazwisko, e-mail" in polish
+
+
+def test_the_recipient_look_up_offers_customers_that_fill_the_address(staff_client, indexed):
+    url = reverse("search:recipients")
+    html = staff_client.get(url, {"recipient": "kowal"}, **HTMX).content.decode()
+    assert 'data-fill-recipient="Jan.Kowalski@Example.com"' in html and "<mark>Kowal</mark>ski" in html
+    assert "<a " not in html, "a choice fills the field; it does not leave the form"
+    assert staff_client.get(url, {"recipient": "k"}, **HTMX).content.decode().strip() == ""
+    assert staff_client.get(url, {"recipient": "gdańsk"}, **HTMX).content.decode().strip() == ""
+    assert staff_client.get(url, {"recipient": "\x00" * 3000}, **HTMX).status_code == 400
+    assert staff_client.get(url, {"recipient": "kowalski" * 500}, **HTMX).status_code == 200
+
+
+def test_the_recipient_look_up_costs_a_bounded_number_of_queries(staff_client, indexed, django_assert_max_num_queries):
+    with django_assert_max_num_queries(3):  # session, user, search
+        staff_client.get(reverse("search:recipients"), {"recipient": "jan"}, **HTMX)
