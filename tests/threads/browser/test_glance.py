@@ -9,6 +9,7 @@ from playwright.sync_api import expect
 
 from pok.models import Pok
 from tests.threads.browser.conftest import log_in
+from tests.threads.browser.test_widths import overflow
 from threads.models import Direction, Status, Thread
 
 pytestmark = pytest.mark.browser
@@ -34,7 +35,7 @@ def test_new_thread_from_the_card_with_the_recipient_looked_up(page, live_server
     choices = page.locator("#recipient-results .search-hit")
     expect(choices.first).to_be_visible()
     expect(choices.first.locator("mark").first).to_have_text(re.compile("kowalski", re.IGNORECASE))
-    assert page.evaluate(NO_SIDEWAYS)
+    assert page.evaluate(NO_SIDEWAYS), overflow(page)
     wanted = choices.first.get_attribute("data-fill-recipient")
     recipient.press("ArrowDown")
     assert page.evaluate("document.activeElement.matches('#recipient-results .search-hit')")
