@@ -7,6 +7,7 @@ running does nothing.
 
 import io
 import logging
+import shlex
 import sys
 
 from django.conf import settings
@@ -48,6 +49,21 @@ def crontab_lines() -> list[str]:
     crontab = Crontab(verbosity=0, readonly=True)
     crontab.add_jobs()
     return [line.rstrip("\n") for line in crontab.crontab_lines]
+
+
+def plain_command(name: str) -> str:
+    """The job's own command, to run by hand (not recorded on the panel)."""
+    return f"{_manage()} {name}"
+
+
+def readable_line(schedule: str, name: str) -> str:
+    """A crontab line that says what it runs (`manage.py run_job sync_inbox`), to paste into any crontab:
+    recorded on the panel and locked like the lines django-crontab installs."""
+    return f"{schedule} cd {shlex.quote(str(settings.BASE_DIR))} && {_manage()} run_job {name}"
+
+
+def _manage() -> str:
+    return f"{shlex.quote(sys.executable)} manage.py"
 
 
 def run_job(name: str, via: str = CRON) -> CronRun | None:

@@ -27,6 +27,8 @@ def panel(request):
             "name": name,
             "schedule": schedule,
             "description": cron.DESCRIPTIONS.get(name, ""),
+            "command": cron.plain_command(name),
+            "readable_line": cron.readable_line(schedule, name),
             "line": line,
             "curl": _curl_command(_job_url(request, name)) if settings.CRM_CRON_URLS_ENABLED else "",
             "last_run": last.get(name),

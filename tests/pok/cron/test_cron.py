@@ -229,3 +229,47 @@ def test_bad_settings_give_one_line_naming_them(tmp_path, env, setting):
 def test_good_cron_settings_pass(tmp_path):
     result = manage_check(tmp_path, CRM_CRON_URLS_ENABLED="true", CRM_CRON_TOKEN=TOKEN)
     assert result.returncode == 0, result.stderr
+
+
+def test_panel_shows_plain_commands_and_readable_crontab_lines(superuser_client, settings):
+    html = panel_html(superuser_client)
+    python = sys.executable
+    pasted = html.split('data-testid="crontab-lines"><code>', 1)[1].split("</code>", 1)[0].splitlines()
+    schedules = [schedule for schedule, *_rest in settings.CRONJOBS]
+    assert pasted == [
+        f"{s} cd {ROOT} && {python} manage.py run_job {name}"
+        for s, name in zip(schedules, cron.job_names(), strict=True)
+    ]
+    assert f'<code data-testid="command">{python} manage.py sync_inbox</code>' in html
+    assert "crontab run" not in "\n".join(pasted)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_pasted_crontab_line_runs_the_job_and_records_it(settings):
+    """The line's command, run by a shell as cron runs it, on the test database."""
+    from tests.conftest import _manage_command
+
+    _args, env = _manage_command((), settings)
+    line = cron.readable_line("*/5 * * * *", "send_outbox")
+    command = line.split(" ", 5)[5]
+    result = subprocess.run(["sh", "-c", command], env=env, capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stderr
+    assert "Outbox: sent 0" in result.stdout
+    run = CronRun.objects.get()
+    assert (run.job, run.via, run.ok) == ("send_outbox", "cron", True)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_run_job_names_the_jobs_when_the_job_is_unknown(run_manage):
+    result = run_manage("run_job", "no_such_job")
+    assert result.returncode != 0
+    assert "No cron job 'no_such_job'; the jobs are: sync_inbox, send_outbox, reindex_customers" in result.stderr
+    assert not CronRun.objects.exists()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_run_job_does_nothing_while_the_job_runs(run_manage):
+    with exclusive(cron.lock_name("send_outbox")):
+        result = run_manage("run_job", "send_outbox")
+    assert result.returncode == 0 and "send_outbox is already running" in result.stdout
+    assert not CronRun.objects.exists()
