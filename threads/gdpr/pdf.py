@@ -233,7 +233,7 @@ def _threads_section(data: PersonalData) -> list:
                     (_("Service point"), thread.pok.name),
                     (_("Customer name"), thread.customer_name),
                     (_("Status"), Status(thread.status).label if thread.status in Status.values else thread.status),
-                    (_("Owner"), thread.owner.get_username() if thread.owner else ""),
+                    (_("Owner"), (thread.owner.get_full_name() or thread.owner.get_username()) if thread.owner else ""),
                     (_("Created"), _when(thread.created_at)),
                 ]
             )

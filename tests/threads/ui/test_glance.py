@@ -7,6 +7,7 @@ from datetime import timedelta
 from django.urls import reverse
 from django.utils import timezone
 
+from tests.factories import make_staff
 from tests.threads.ui.mails import receive, receive_threads
 from threads import services
 from threads.models import Thread
@@ -80,3 +81,15 @@ def test_paging_is_above_and_below_the_rows(anna_client, pok_a):
         assert 'rel="prev"' in nav and "page 2 of 2" in nav and '<span aria-current="page">2</span>' in nav
     single = anna_client.get(reverse("threads:archive", args=[pok_a.pk])).content.decode()
     assert "pages-top" not in single and "pages-bottom" not in single
+
+
+def test_staff_are_shown_by_name_in_the_owner_column_the_filter_and_the_bulk_menu(anna_client, pok_a, anna):
+    piotr = make_staff("piotr", pok_a)
+    services.assign_owner(receive(pok_a).thread, owner=anna)
+    services.assign_owner(receive(pok_a, sender="Ewa <ewa@example.com>", subject="Invoice").thread, owner=piotr)
+    page = anna_client.get(reverse("threads:inbox", args=[pok_a.pk])).content.decode()
+    assert sorted(cell(row, "owner") for row in rows(page)) == ["Anna Nowak", "piotr"]
+    for menu in (r'<select name="owner".*?</select>', r'<select id="bulk-action" name="action".*?</select>'):
+        options = re.search(menu, page, re.DOTALL).group(0)
+        assert ">Anna Nowak</option>" in options and ">piotr</option>" in options
+        assert "(anna)" not in options
