@@ -5,8 +5,8 @@ from django import forms
 from django.urls import reverse_lazy
 from django.utils.translation import gettext_lazy as _
 
-from crm.forms import DateField, ModelChoiceField
-from pok.permissions import pok_staff, visible_poks
+from crm.forms import LARGEST_ID, DateField, ModelChoiceField
+from pok.permissions import pok_staff
 from threads.addresses import BadAddress, checked
 from threads.composing import OutgoingFile
 from threads.filtering import ThreadQuery
@@ -117,14 +117,11 @@ class StaffChoiceField(ModelChoiceField):
 
 
 class NewForCustomerForm(forms.Form):
-    """ "New thread" on the customer card: which of the user's POKs writes to this address."""
+    """ "New thread" on the customer card: which POK writes to this address (the view answers 404 for a
+    POK the user does not work in, as every page naming a POK does)."""
 
-    pok = ModelChoiceField(label=_("From the service point"), queryset=None, empty_label=None)
-    recipient = forms.EmailField(max_length=255, widget=forms.HiddenInput)
-
-    def __init__(self, data=None, *, user, **kwargs):
-        super().__init__(data, auto_id="new_%s", **kwargs)
-        self.fields["pok"].queryset = visible_poks(user).filter(active=True).order_by("name")
+    pok = forms.IntegerField(min_value=1, max_value=LARGEST_ID)
+    recipient = forms.EmailField(max_length=255)
 
 
 class StateForm(forms.Form):

@@ -21,7 +21,7 @@ from crm.permissions import staff_required
 from crm.storage import STORAGE_ERRORS
 from customers.selectors import customer_panel
 from pok.models import Pok
-from pok.permissions import pok_or_404, pok_staff
+from pok.permissions import pok_or_404, pok_staff, visible_poks
 from threads import canned, outbox, presence, services
 from threads.addresses import reply_defaults
 from threads.filtering import ThreadQuery, filter_threads
@@ -651,10 +651,10 @@ def _start(request, pok, form):
 @staff_required
 def new_for_customer(request):
     """The customer card's "New thread": on to the chosen POK's new-thread form, addressed."""
-    form = NewForCustomerForm(request.GET, user=request.user)
+    form = NewForCustomerForm(request.GET)
     if not form.is_valid():
         return HttpResponseBadRequest(_("Choose one of your service points and an e-mail address."))
-    target = reverse("threads:new", args=[form.cleaned_data["pok"].pk])
+    target = reverse("threads:new", args=[pok_or_404(request.user, form.cleaned_data["pok"]).pk])
     return redirect(f"{target}?{urlencode({'recipient': form.cleaned_data['recipient']})}")
 
 
@@ -670,13 +670,8 @@ def card(request):
         "threads": threads[:CARD_THREADS_SHOWN],
         "more_threads": len(threads) > CARD_THREADS_SHOWN,
         "search_buttons": card_search_buttons(email, threads),
-        "new_thread_form": _new_for_customer_form(request.user, email, threads),
+        "new_thread_poks": list(visible_poks(request.user).filter(active=True).order_by("name")),
+        "latest_pok": threads[0].pok_id if threads else None,
         **customer_panel([email], get_language(), all_orders=request.GET.get("all") == "1"),
     }
     return render(request, "threads/card.html", context)
-
-
-def _new_for_customer_form(user, email, threads):
-    """Starts on the POK of the customer's latest thread, when the user works there."""
-    latest = threads[0].pok_id if threads else None
-    return NewForCustomerForm(user=user, initial={"recipient": email, "pok": latest})

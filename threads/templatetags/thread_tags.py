@@ -5,6 +5,7 @@ import time
 from django import template
 from django.conf import settings
 
+from threads import ages
 from threads.models import Status
 from threads.selectors import pok_panels
 
@@ -36,3 +37,9 @@ def navigation(context):
 def status_label(value: str) -> str:
     """The translated name of a thread status code, as kept in the history."""
     return Status(value).label if value in Status.values else value
+
+
+@register.filter
+def ago(value):
+    """ "6 days ago" with the exact date on hover; nothing for no date."""
+    return ages.ago(value) if value else ""

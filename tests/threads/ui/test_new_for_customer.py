@@ -35,9 +35,9 @@ def test_starting_goes_to_the_poks_form_addressed(anna_client, pok_a):
     assert f'hx-get="{reverse("search:recipients")}"' in page and 'id="recipient-results"' in page
 
 
-def test_a_pok_the_user_does_not_work_in_or_bad_input_is_400(anna_client, pok_a, pok_b):
+def test_a_pok_the_user_does_not_work_in_is_404_and_bad_input_400(anna_client, pok_a, pok_b):
+    assert anna_client.get(START, {"pok": pok_b.pk, "recipient": "jan@example.com"}).status_code == 404
     for params in (
-        {"pok": pok_b.pk, "recipient": "jan@example.com"},
         {"pok": pok_a.pk, "recipient": "not an address"},
         {"pok": "9" * 40, "recipient": "jan@example.com"},
         {"pok": "x", "recipient": "jan@example.com"},
