@@ -78,7 +78,7 @@ def test_paging_is_above_and_below_the_rows(anna_client, pok_a):
     top, bottom = page.index('class="pages pages-top"'), page.index('class="pages pages-bottom"')
     assert top < page.index("<tbody") < page.index("</tbody>") < bottom
     for nav in (page[top : top + 1500], page[bottom : bottom + 1500]):
-        assert 'rel="prev"' in nav and "page 2 of 2" in nav and '<span aria-current="page">2</span>' in nav
+        assert 'rel="prev"' in nav and "page 2" in nav and '<span aria-current="page">2</span>' in nav
     single = anna_client.get(reverse("threads:archive", args=[pok_a.pk])).content.decode()
     assert "pages-top" not in single and "pages-bottom" not in single
 
