@@ -3,8 +3,12 @@
 from datetime import date
 
 from django import forms
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
+from django.utils.translation import gettext_lazy as _
+
+from crm.models import BrowserNotifications, Digest
 
 # Dates the CRM can filter by and compute with (a day added, a time zone applied) on every database.
 EARLIEST_DATE = date(1970, 1, 1)
@@ -59,3 +63,26 @@ class ModelMultipleChoiceField(forms.ModelMultipleChoiceField):
                     self.error_messages["invalid_pk_value"], code="invalid_pk_value", params={"pk": pk}
                 )
         return super().clean(value)
+
+
+class PreferencesForm(forms.Form):
+    """The preferences page: language, browser notifications, e-mail digest."""
+
+    language = forms.ChoiceField(
+        label=_("Language"),
+        choices=[("", _("The browser's language"))] + list(settings.LANGUAGES),
+        required=False,
+    )
+    browser_notifications = forms.ChoiceField(
+        label=_("Browser notifications"),
+        choices=[
+            (BrowserNotifications.ON, _("On: a notification when a customer answers a thread I own")),
+            (BrowserNotifications.OFF, _("Off")),
+        ],
+        help_text=_("Shown while a CRM page is open in this browser, which asks you to allow them once."),
+    )
+    digest = forms.ChoiceField(
+        label=_("E-mail digest"),
+        choices=Digest.choices,
+        help_text=_("The threads you own where a customer wrote since the previous digest."),
+    )

@@ -12,6 +12,8 @@ from django.http import HttpResponseBadRequest
 from django.utils import translation
 from django.utils.translation import gettext as _
 
+from crm.preferences import session_language
+
 MAX_PATH_CHARS = 2048
 # How Django writes a byte of the path that is not UTF-8; no address of the CRM has a percent sign.
 REPERCENTED_BYTE = re.compile("%[89A-F][0-9A-F]")
@@ -95,3 +97,18 @@ def _text_problem(raw: bytes) -> str:
     except UnicodeDecodeError:
         return _("the address is not valid UTF-8")
     return ""
+
+
+class UserLanguageMiddleware:
+    """After LocaleMiddleware: the language a staff member chose (copied into the session at login, see
+    crm.preferences) wins over the browser's; without a choice the browser's language stays."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        language = session_language(request)
+        if language:
+            translation.activate(language)
+            request.LANGUAGE_CODE = language
+        return self.get_response(request)

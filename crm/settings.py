@@ -45,6 +45,7 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
+    "crm.middleware.UserLanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -175,12 +176,18 @@ CRONTAB_COMMAND_PREFIX = f"cd {BASE_DIR} &&"
 CRM_SEND_OUTBOX_SCHEDULE = env.str("CRM_SEND_OUTBOX_SCHEDULE", default="* * * * *")
 CRM_REINDEX_SCHEDULE = env.str("CRM_REINDEX_SCHEDULE", default="*/10 * * * *")
 CRM_PRUNE_LOGINS_SCHEDULE = env.str("CRM_PRUNE_LOGINS_SCHEDULE", default="17 3 * * *")
+# Owners' e-mail digests (send_owner_digests): hourly ones every run, daily ones from this local hour on.
+CRM_DIGEST_SCHEDULE = env.str("CRM_DIGEST_SCHEDULE", default="5 * * * *")
+CRM_DIGEST_HOUR = config.integer(env, "CRM_DIGEST_HOUR", default=7, minimum=0)
+if CRM_DIGEST_HOUR > 23:
+    raise config.ConfigError(f"CRM_DIGEST_HOUR must be an hour from 0 to 23, not {CRM_DIGEST_HOUR}")
 # Each job runs its management command through pok.cron, which records the run for the cron panel.
 CRONJOBS = [
     (CRM_SYNC_INBOX_SCHEDULE, "pok.cron.run_job", ["sync_inbox"]),
     (CRM_SEND_OUTBOX_SCHEDULE, "pok.cron.run_job", ["send_outbox"]),
     (CRM_REINDEX_SCHEDULE, "pok.cron.run_job", ["reindex_customers"]),
     (CRM_PRUNE_LOGINS_SCHEDULE, "pok.cron.run_job", ["prune_login_records"]),
+    (CRM_DIGEST_SCHEDULE, "pok.cron.run_job", ["send_owner_digests"]),
 ]
 if CRM_PRESTASHOP_DB_URL or CRM_PRESTASHOP_API_URL:
     CRONJOBS.append((CRM_IMPORT_SCHEDULE, "pok.cron.run_job", ["import_prestashop"]))

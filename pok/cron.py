@@ -30,6 +30,7 @@ DESCRIPTIONS = {
     "sync_inbox": _("Fetch new mail of every active service point into threads."),
     "send_outbox": _("Send queued replies and retry failed ones."),
     "reindex_customers": _("Update the customer search index."),
+    "send_owner_digests": _("Mail owners who chose a digest the threads where a customer wrote."),
     "import_prestashop": _("Import customers and orders from the shop."),
     "prune_login_records": _("Delete login records older than CRM_LOGIN_RECORDS_DAYS."),
 }

@@ -195,3 +195,105 @@ document.addEventListener("htmx:beforeSwap", function (event) {
     next.focus();
   });
 })();
+
+// Browser notifications for owners: the live poll (threads/_live_poll.html) asks for the user's threads a
+// customer answered since the last one it saw, and each becomes a notification that opens the thread.
+// The browser's permission is asked for only from the small prompt (never on load), and the answer is
+// remembered for the user (crm.views.browser_notifications) so that the prompt is not shown again.
+(function () {
+  "use strict";
+
+  var NOTIFIED_KEY = "crm-notified-until";  // shared by the tabs: one notification per answer, not one per tab
+
+  function poll() { return document.getElementById("live-poll"); }
+  function supported() { return "Notification" in window; }
+  function active() {
+    var live = poll();
+    return Boolean(live && live.dataset.notify === "on" && supported() && Notification.permission === "granted");
+  }
+
+  function csrfToken() {
+    try { return JSON.parse(document.body.getAttribute("hx-headers") || "{}")["X-CSRFToken"] || ""; } catch (error) { return ""; }
+  }
+
+  function remember(url, choice) {
+    var data = new FormData();
+    data.append("choice", choice);
+    return fetch(url, { method: "POST", body: data, credentials: "same-origin", headers: { "X-CSRFToken": csrfToken() } });
+  }
+
+  // The prompt shows after the page has been open for one poll, while the user has not answered it (or said
+  // yes in another browser), and never where the browser already blocks notifications.
+  function maybeShowPrompt() {
+    var prompt = document.getElementById("notify-prompt");
+    if (!prompt || !prompt.hidden || prompt.dataset.answered || !supported() || Notification.permission === "denied") { return; }
+    var choice = prompt.dataset.choice;
+    if (choice === "" || (choice === "on" && Notification.permission === "default")) { prompt.hidden = false; }
+  }
+
+  document.addEventListener("click", function (event) {
+    var button = event.target.closest("[data-notify-choice]");
+    if (!button) { return; }
+    var prompt = button.closest("#notify-prompt");
+    prompt.hidden = true;
+    prompt.dataset.answered = "1";
+    var choose = function (choice) {
+      remember(prompt.dataset.chooseUrl, choice);
+      var live = poll();
+      if (live) { live.dataset.notify = choice; }
+    };
+    if (button.dataset.notifyChoice === "on") {
+      Notification.requestPermission().then(function (permission) { choose(permission === "granted" ? "on" : "off"); });
+    } else {
+      choose("off");
+    }
+  });
+
+  // The preferences page: choosing "on" asks the browser at once (a click, so the browser allows the question).
+  document.addEventListener("change", function (event) {
+    var select = event.target;
+    if (select.name !== "browser_notifications" || select.value !== "on" || !supported()) { return; }
+    if (Notification.permission === "default") { Notification.requestPermission(); }
+  });
+  document.addEventListener("DOMContentLoaded", function () {
+    var denied = document.querySelector("[data-notify-denied]");
+    if (denied && supported() && Notification.permission === "denied") { denied.hidden = false; }
+  });
+
+  document.addEventListener("htmx:configRequest", function (event) {
+    var live = event.detail.elt;
+    if (live.id !== "live-poll" || !active()) { return; }
+    var seen = parseFloat(window.localStorage.getItem(NOTIFIED_KEY) || "0");
+    var after = Math.max(parseFloat(live.dataset.answeredAfter || "0"), seen);
+    event.detail.parameters.answered_after = after.toFixed(6);
+  });
+
+  function show(item) {
+    var notification = new Notification(item.dataset.title, { body: item.dataset.body, tag: "crm-" + item.dataset.tag });
+    notification.addEventListener("click", function () {
+      window.focus();
+      window.location.assign(item.dataset.url);
+      notification.close();
+    });
+  }
+
+  document.addEventListener("htmx:afterRequest", function (event) {
+    var live = event.detail.elt;
+    if (live.id !== "live-poll") { return; }
+    maybeShowPrompt();
+    var answered = document.getElementById("live-answered");
+    if (!answered || !active()) { return; }
+    var after = Math.max(parseFloat(live.dataset.answeredAfter || "0"), parseFloat(window.localStorage.getItem(NOTIFIED_KEY) || "0"));
+    var newest = after;
+    Array.prototype.forEach.call(answered.querySelectorAll("li[data-at]"), function (item) {
+      var at = parseFloat(item.dataset.at);
+      if (at > after) {
+        show(item);
+        newest = Math.max(newest, at);
+      }
+    });
+    live.dataset.answeredAfter = newest.toFixed(6);
+    window.localStorage.setItem(NOTIFIED_KEY, newest.toFixed(6));
+    answered.replaceChildren();
+  });
+})();

@@ -7,6 +7,7 @@ from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
 from django.utils import translation
 
+from crm.preferences import mail_language
 from threads.models import PokSignature, StaffSignature, Thread
 from threads.public_ids import bare_subject
 
@@ -41,32 +42,50 @@ class Signatures:
     pok: str = ""  # the service point's, in its language; empty: its from name
 
 
-def signatures_for(pok, author) -> Signatures:
-    """The signatures a reply by `author` from `pok` ends with."""
+def signatures_for(pok, author, language: str = "") -> Signatures:
+    """The signatures a reply by `author` from `pok` ends with: the POK's in the mail's language if it has
+    one, else in the POK's language."""
     staff = StaffSignature.objects.filter(user=author).values_list("text", flat=True).first() if author else ""
-    shop = PokSignature.objects.filter(pok=pok, language=pok.language).values_list("text", flat=True).first()
+    wanted = [language or pok.language, pok.language]
+    shops = dict(PokSignature.objects.filter(pok=pok, language__in=wanted).values_list("language", "text"))
+    shop = shops.get(wanted[0]) or shops.get(wanted[1])
     return Signatures((staff or "").strip(), (shop or "").strip())
 
 
+def writer_language(pok, author) -> str:
+    """What the CRM adds to a reply (the marker line, the quote header, "Case") is in the language its
+    author chose for themselves, else in the POK's."""
+    return mail_language(author) or pok.language
+
+
 def compose(
-    thread: Thread, text: str, recipient: str, files: list[OutgoingFile], reply_to=None, cc=(), signatures=None
+    thread: Thread,
+    text: str,
+    recipient: str,
+    files: list[OutgoingFile],
+    reply_to=None,
+    cc=(),
+    signatures=None,
+    language: str = "",
 ) -> Composed:
-    """Build the mail; `reply_to` is the customer's message it answers (None for a new thread).
+    """Build the mail in `language` (default: the POK's); `reply_to` is the customer's message it answers
+    (None for a new thread).
 
     Bcc is not composed: it is no header, only the envelope (outbox.envelope_recipients)."""
     pok = thread.pok
     domain = pok.from_address.rpartition("@")[2] or "localhost"
     message_id = make_msgid(domain=domain)[1:-1]
     references = _references(reply_to)
+    language = language or pok.language
     context = {
-        "marker": MARKERS.get(pok.language, MARKERS["en"]),
+        "marker": MARKERS.get(language, MARKERS["en"]),
         "text": text,
         "thread": thread,
         "pok": pok,
         "quoted": reply_to,
         "signatures": signatures or Signatures(),
     }
-    with translation.override(pok.language):
+    with translation.override(language):
         body = render_to_string("threads/mail/reply.txt", context)
         html = render_to_string("threads/mail/reply.html", context)
     headers = {"Message-ID": f"<{message_id}>"}

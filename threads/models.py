@@ -102,6 +102,8 @@ class Thread(models.Model):
                 name="thread_inbox_customer",
                 condition=INBOX & models.Q(last_customer_at__isnull=False),
             ),
+            # An owner's threads answered lately: the live poll's browser notifications, the e-mail digests.
+            models.Index(fields=["owner", "last_customer_at"], name="thread_owner_customer"),
         ]
 
     def __str__(self):
@@ -418,3 +420,47 @@ class ThreadCount(models.Model):
 
     def __str__(self):
         return f"{self.pok_id} {self.kind} {self.status} {self.owner_key}: {self.count}"
+
+
+class DigestState(models.TextChoices):
+    PREPARED = "prepared", _("prepared")  # decided and committed, not handed to SMTP yet: safe to send
+    SENDING = "sending", _("sending")  # being handed to SMTP: a crash here may or may not have sent it
+    SENT = "sent", _("sent")
+    # Refused or the server unreachable: its messages were released into the next digest.
+    FAILED = "failed", _("failed")
+    # Left "sending" by a run that died: it may have gone out, so it is never sent again.
+    INTERRUPTED = "interrupted", _("interrupted")
+
+
+class OwnerDigest(models.Model):
+    """One e-mail digest for an owner: the customer messages in their threads since the previous one."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    pok = models.ForeignKey(Pok, on_delete=models.SET_NULL, null=True, related_name="+")  # sent through its SMTP
+    state = models.CharField(max_length=12, choices=DigestState.choices, default=DigestState.PREPARED)
+    created_at = models.DateTimeField()
+    sent_at = models.DateTimeField(null=True, blank=True)
+    error = models.TextField(blank=True)
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["user", "created_at"], name="digest_user_created"),
+            models.Index(fields=["state"], name="digest_state"),
+        ]
+
+    def __str__(self):
+        return f"digest {self.pk} for {self.user_id} ({self.state})"
+
+
+class DigestEntry(models.Model):
+    """A customer message told to an owner in a digest: at most once per owner and message (the constraint)."""
+
+    digest = models.ForeignKey(OwnerDigest, on_delete=models.CASCADE, related_name="entries")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    message = models.ForeignKey(Message, on_delete=models.CASCADE, related_name="+")
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["user", "message"], name="digest_entry_once_per_message")]
+
+    def __str__(self):
+        return f"{self.message_id} in digest {self.digest_id}"

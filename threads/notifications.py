@@ -8,6 +8,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import translation
 
+from crm.preferences import mail_language
 from pok.connections import ConnectionFailed, close_quietly, open_smtp
 
 log = logging.getLogger(__name__)
@@ -19,7 +20,7 @@ def notify_new_owner(thread, owner, actor) -> bool:
         return False
     pok = thread.pok
     link = settings.CRM_BASE_URL.rstrip("/") + reverse("threads:detail", args=[thread.public_id])
-    with translation.override(pok.language):
+    with translation.override(mail_language(owner) or pok.language):  # the recipient's language
         body = render_to_string("threads/mail/handover.txt", {"thread": thread, "actor": actor, "link": link})
         subject = render_to_string("threads/mail/handover_subject.txt", {"thread": thread}).strip()
     mail = EmailMessage(subject=subject, body=body, from_email=pok.from_address, to=[owner.email])

@@ -197,6 +197,16 @@ def new_since(user: User, when: datetime) -> int:
     return Thread.objects.filter(pok__in=visible_poks(user), last_customer_at__gt=when).count()
 
 
+ANSWERED_SHOWN = 5
+
+
+def answered_owned(user: User, after: datetime) -> list[Thread]:
+    """The user's own threads a customer wrote in after `after`, newest first, at most ANSWERED_SHOWN: the live
+    poll's browser notifications. One query over the thread_owner_customer index, whatever the archive."""
+    threads = Thread.objects.filter(owner=user, last_customer_at__gt=after, pok__in=visible_poks(user))
+    return list(threads.exclude(status=Status.SPAM).order_by("-last_customer_at")[:ANSWERED_SHOWN])
+
+
 def possible_owners(user: User) -> QuerySet[User]:
     """Everyone who works in a POK the user sees: whom the user's threads may be handed to."""
     return (

@@ -29,7 +29,7 @@ from django.utils.translation import gettext as _
 from pok.models import Pok
 from threads import counts, outbox
 from threads.addresses import BadAddress, Recipients, own_addresses, recipients, sender_patterns
-from threads.composing import OutgoingFile, compose, signatures_for
+from threads.composing import OutgoingFile, compose, signatures_for, writer_language
 from threads.counters import count_incoming, refresh_counters
 from threads.models import (
     UNDELIVERED_REPLY,
@@ -297,8 +297,11 @@ def _queue_mail(
     then_status: str,
     acknowledgement: bool = False,
 ) -> Message:
-    signatures = signatures_for(thread.pok, author)
-    composed = compose(thread, text, to.to, files, reply_to=reply_to, cc=to.cc, signatures=signatures)
+    language = writer_language(thread.pok, author)
+    signatures = signatures_for(thread.pok, author, language)
+    composed = compose(
+        thread, text, to.to, files, reply_to=reply_to, cc=to.cc, signatures=signatures, language=language
+    )
     now = timezone.now()
     message = Message(
         thread=thread,

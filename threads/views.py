@@ -1,6 +1,7 @@
 """Staff pages of threads (spec 7, 9, 10): thin views over the selectors and services."""
 
 import logging
+import math
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
@@ -41,6 +42,7 @@ from threads.permissions import thread_or_404, visible_threads
 from threads.selectors import (
     CARD_THREADS_SHOWN,
     INBOX_STATUSES,
+    answered_owned,
     capped_total,
     card_search_buttons,
     card_threads,
@@ -276,16 +278,29 @@ def live(request):
         return HttpResponse(status=204)
     try:
         loaded = datetime.fromtimestamp(int(request.GET["loaded"]), tz=UTC) if "loaded" in request.GET else None
+        answered_after = _moment(request.GET.get("answered_after"))
     except (ValueError, OverflowError, OSError):
         return HttpResponse(status=400)
     context = {"panels": pok_panels(request.user), "with_panels": request.GET.get("panels") == "1"}
     if since and loaded:
         context["new"] = new_since(request.user, loaded)
+    if answered_after:  # the page shows browser notifications (crm.js)
+        context["answered"] = answered_owned(request.user, answered_after)
     response = render(request, "threads/_live.html", context)
     response["X-Live-Version"] = version
     if since:
         response["HX-Trigger"] = "crm-list-changed"
     return response
+
+
+def _moment(value: str | None) -> datetime | None:
+    """A POSIX timestamp with a fraction (as the page got it from the server), or None."""
+    if not value:
+        return None
+    seconds = float(value)
+    if not math.isfinite(seconds):
+        raise ValueError(value)
+    return datetime.fromtimestamp(seconds, tz=UTC)
 
 
 @require_GET

@@ -5,6 +5,7 @@ import time
 from django import template
 from django.conf import settings
 
+from crm.preferences import session_notifications
 from threads import ages
 from threads.models import Status
 from threads.selectors import pok_panels
@@ -30,6 +31,8 @@ def navigation(context):
         # The first poll learns the version; "new since you looked" counts from the page's load.
         "loaded": int(time.time()),
         "poll_seconds": settings.CRM_LIVE_POLL_SECONDS,
+        "notifications": session_notifications(request),
+        "LANGUAGES": settings.LANGUAGES,
     }
 
 
