@@ -36,6 +36,8 @@ class SmtpServer:
     # recipient -> the SMTP reply that refuses it at RCPT TO (e.g. "550 5.1.1 No such user"); tests set and clear it
     refuse: dict[str, str] = field(default_factory=dict)
     data_size_limit: int | None = None  # None: aiosmtpd's default (32 MiB)
+    # Seconds between taking a message's DATA and saying so: a client can be killed while it waits.
+    data_delay: float = 0
     _controller: Controller | None = None
 
     def start(self) -> None:
@@ -98,6 +100,8 @@ class _Handler:
     async def handle_DATA(self, smtp, session, envelope) -> str:
         raw = envelope.original_content or envelope.content
         self.server.messages.append((envelope.mail_from, list(envelope.rcpt_tos), raw))
+        if self.server.data_delay:  # taken, but the client hears so only later
+            await asyncio.sleep(self.server.data_delay)
         if self.server.relay_to_dovecot:
             await asyncio.to_thread(self.server.relay, envelope.mail_from, list(envelope.rcpt_tos), raw)
         return "250 Message accepted for delivery"
