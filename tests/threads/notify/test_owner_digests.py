@@ -182,8 +182,9 @@ def test_daily_digests_start_at_the_configured_hour(settings):
 
 
 def test_registered_as_a_cron_job():
-    assert "send_owner_digests" in cron.job_names()
-    assert any("send_owner_digests" in line for line in cron.crontab_lines())
+    assert (settings.CRM_DIGEST_SCHEDULE, "pok.cron.run_job", ["send_owner_digests"]) in settings.CRONJOBS
+    index = cron.job_names().index("send_owner_digests")
+    assert cron.crontab_lines()[index].startswith(settings.CRM_DIGEST_SCHEDULE + " ")
 
 
 @pytest.fixture
