@@ -109,8 +109,10 @@ def test_an_unknown_language_is_refused(ewa_client, language):
     assert not Preferences.objects.exists()
 
 
-def test_the_switch_goes_back_only_to_this_site(ewa_client):
-    response = ewa_client.post(reverse("language"), {"language": "en", "next": "https://evil.example/"})
+@pytest.mark.parametrize("back", ["https://evil.example/", "_", "overview", "//evil.example/"])
+def test_the_switch_goes_back_only_to_a_page_of_this_site(ewa_client, back):
+    response = ewa_client.post(reverse("language"), {"language": "en", "next": back})
+    assert response.status_code == 302
     assert response["Location"] == reverse("overview")
 
 
