@@ -69,8 +69,12 @@ def test_the_language_switch_persists(polish_page, live_server, screenshots):
     page.goto(f"{live_server.url}/mine/")
     expect(page.get_by_role("heading", name="My threads")).to_be_visible()
 
+    page.set_viewport_size({"width": 390, "height": 844})
     switch_language(page, "Polski")
     expect(page.get_by_role("heading", name="Moje wątki")).to_be_visible()  # back on the same page
+    page.locator("details.user-menu summary").click()  # the open menu fits a phone
+    expect(page.get_by_role("link", name="Ustawienia")).to_be_in_viewport()
+    assert page.evaluate("document.documentElement.scrollWidth <= document.documentElement.clientWidth")
     assert Preferences.objects.get(user__username="ewa").language == "pl"
 
 
@@ -103,7 +107,7 @@ def test_a_customer_answer_in_an_owned_thread_notifies_and_the_click_opens_it(ow
     expect(prompt).to_be_hidden()
     wait_until(page, "document.getElementById('live-poll').dataset.notify === 'on'")
     deadline = time.monotonic() + 10
-    while Preferences.objects.get(user=anna).browser_notifications != "on":
+    while not Preferences.objects.filter(user=anna, browser_notifications="on").exists():
         assert time.monotonic() < deadline
         time.sleep(0.1)
     page.wait_for_timeout(2500)  # a couple of quiet polls

@@ -27,6 +27,7 @@ def page_paths() -> list[str]:
         "/stats/",
         "/personal-data/?email=jan.kowalski%40example.com",
         "/cron/",
+        "/preferences/",
     ]
 
 
