@@ -55,6 +55,8 @@ def test_the_language_switch_persists(polish_page, live_server, screenshots):
     expect(page.get_by_role("link", name="Przegląd", exact=True)).to_be_visible()
 
     page.locator("details.user-menu summary").click()
+    expect(page.get_by_role("link", name="Ustawienia")).to_be_visible()
+    page.wait_for_timeout(300)  # the menu's fade-in
     page.screenshot(path=screenshots / "user-menu.png")
     page.get_by_role("button", name="English").click()
     expect(page.get_by_role("link", name="Overview", exact=True)).to_be_visible()
