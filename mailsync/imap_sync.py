@@ -3,20 +3,23 @@
 Every UID at or below the POK's last UID (under the same UIDVALIDITY) is
 committed here: such mail is deleted from the server (unless the POK keeps
 mail, or it was too large to download). Newer UIDs are handled in ascending
-order, in groups of COMMIT_GROUP messages per transaction (storing saves each
-message in a savepoint of its own, so that one failure loses no other); the last UID moves
+order, in groups of COMMIT_GROUP messages (and BODY_BATCH_BYTES) per transaction. A group is first
+stored without a savepoint per message; if anything in it fails, that attempt is rolled back and the
+group stored again with each message in a savepoint of its own, so that one failure loses no other
+(a broken mail that parses badly is stored raw and flagged either way); the last UID moves
 up in the same transaction, to the last UID below which everything is stored,
 and stops moving at a failure so that nothing unstored is ever deleted. Mail stored
 by a run that died before moving the mark is found again by its identity
 (Message-ID, or the hash of its bytes) and not imported twice; the same
 holds when UIDVALIDITY changes and the folder is read again. Bodies are fetched with BODY.PEEK[]
-(flags untouched) in groups bounded by bytes, so memory does not grow with
-the mailbox.
+(flags untouched), one FETCH per group, so memory does not grow with the mailbox.
 """
 
 import logging
 import ssl
 import time
+from collections import Counter
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from django.db import OperationalError, connection, transaction
@@ -28,6 +31,7 @@ from crm import locks
 from crm.errors import first_line
 from mailsync import storing
 from mailsync.mime import parse_headers
+from mailsync.routing import BlockedSenders
 from mailsync.storing import ServerPlace
 from pok.connections import ConnectionFailed, close_quietly, open_imap
 from pok.failures import classify
@@ -143,37 +147,73 @@ class _Run:
         self.client, self.lock, self.pok, self.uidvalidity, self.report = client, lock, pok, uidvalidity, report
         self.failed = False
         self.committed_upto = 0  # every new UID up to this one is in the database
+        self.blocked = BlockedSenders(pok)  # read once per run, not per message
 
     def process(self, chunk: list[int]) -> list[int]:
         """Deals with a chunk of new UIDs; returns those found already stored (deletable)."""
         heads = self.client.fetch(chunk, IDENTITY_ITEMS)
         identities = {uid: _header_message_id(data) for uid, data in heads.items()}
         known = self._known_identities(identities)
-        downloads = [uid for uid in chunk if uid in heads and uid not in known and not self._too_big(heads[uid])]
-        bodies: dict[int, bytes] = {}
+        downloads = {uid for uid in chunk if uid in heads and uid not in known and not self._too_big(heads[uid])}
         deletable = []
-        for start in range(0, len(chunk), COMMIT_GROUP):
-            # One transaction per group: its messages, their thread counts and the mark below them commit together.
-            with transaction.atomic(), services.grouped_counts():
-                for uid in chunk[start : start + COMMIT_GROUP]:
-                    if uid in known:
-                        deletable += self._already_here(ServerPlace(uid, self.uidvalidity), known[uid])
-                    elif uid not in heads:
-                        pass  # expunged meanwhile by someone else
-                    elif self._too_big(heads[uid]):
-                        self._keep_on_server(ServerPlace(uid, self.uidvalidity), heads[uid][b"RFC822.SIZE"])
-                    else:
-                        if uid not in bodies:
-                            bodies = self._fetch_bodies(downloads[downloads.index(uid) :], heads)
-                        self._store(uid, bodies.pop(uid, None), absent=identities[uid])
-                    if not self.failed:
-                        self.committed_upto = uid
-                self._move_mark()
+        for group in self._groups(chunk, downloads, heads):
+            bodies = self._fetch_bodies([uid for uid in group if uid in downloads], heads)
+            deletable += self._commit_group(group, _Group(heads, identities, known, bodies))
         return deletable
 
-    def _move_mark(self) -> None:
-        if self.committed_upto:
-            Pok.objects.filter(pk=self.pok.pk).update(last_uid=Greatest("last_uid", self.committed_upto))
+    def _groups(self, chunk: list[int], downloads: set[int], heads) -> Iterator[list[int]]:
+        """The chunk in groups of at most COMMIT_GROUP messages whose bodies (held in memory for the group's
+        transaction, and for its retry) add up to at most BODY_BATCH_BYTES, or one message."""
+        group, total = [], 0
+        for uid in chunk:
+            size = heads[uid][b"RFC822.SIZE"] if uid in downloads else 0
+            if group and (len(group) == COMMIT_GROUP or total + size > BODY_BATCH_BYTES):
+                yield group
+                group, total = [], 0
+            group.append(uid)
+            total += size
+        if group:
+            yield group
+
+    def _commit_group(self, uids: list[int], group: "_Group") -> list[int]:
+        """One transaction per group: its messages, their thread counts and the mark below them commit
+        together. Tried first without a savepoint per message; if anything fails, the whole attempt is
+        rolled back and the group stored again, each message in a savepoint of its own."""
+        try:
+            return self._group_transaction(uids, group, savepoints=False)
+        except Exception:  # noqa: BLE001 - stored again one by one, where a broken message is isolated
+            log.info("POK %s: a group failed as a whole; storing it message by message", self.pok.pk, exc_info=True)
+            self.lock.check()  # a lost database session: stop instead of carrying on without the lock
+            return self._group_transaction(uids, group, savepoints=True)
+
+    def _group_transaction(self, uids: list[int], group: "_Group", savepoints: bool) -> list[int]:
+        tally = _Tally(self.failed, self.committed_upto)
+        with transaction.atomic(), services.grouped_counts():
+            for uid in uids:
+                place = ServerPlace(uid, self.uidvalidity)
+                if uid in group.known:
+                    tally.deletable += self._already_here(place, group.known[uid], tally)
+                elif uid not in group.heads:
+                    pass  # expunged meanwhile by someone else
+                elif self._too_big(group.heads[uid]):
+                    self._keep_on_server(place, group.heads[uid][b"RFC822.SIZE"], tally)
+                else:
+                    self._store(uid, group.bodies.get(uid), group.identities[uid], tally, savepoints)
+                if not tally.failed:
+                    tally.committed_upto = uid
+            self._move_mark(tally.committed_upto)
+        self._apply(tally)
+        return tally.deletable
+
+    def _apply(self, tally: "_Tally") -> None:
+        """The figures of a committed group (an attempt rolled back counts for nothing)."""
+        self.failed, self.committed_upto = tally.failed, tally.committed_upto
+        for name, n in tally.figures.items():
+            setattr(self.report, name, getattr(self.report, name) + n)
+
+    def _move_mark(self, committed_upto: int) -> None:
+        if committed_upto:
+            Pok.objects.filter(pk=self.pok.pk).update(last_uid=Greatest("last_uid", committed_upto))
 
     def _known_identities(self, identities: dict[int, str]) -> dict[int, tuple[str, bool]]:
         """UID -> (Message-ID, stored copy too large to download) for the Message-IDs we already hold."""
@@ -187,8 +227,8 @@ class _Run:
     def _too_big(self, data) -> bool:
         return data.get(b"RFC822.SIZE", 0) > self.pok.max_message_bytes
 
-    def _already_here(self, place: ServerPlace, stored: tuple[str, bool]) -> list[int]:
-        self.report.duplicates += 1
+    def _already_here(self, place: ServerPlace, stored: tuple[str, bool], tally: "_Tally") -> list[int]:
+        tally.figures["duplicates"] += 1
         message_id, stored_too_large = stored
         if stored_too_large:
             Message.objects.filter(pok=self.pok, message_id=message_id).update(
@@ -197,43 +237,65 @@ class _Run:
             return []
         return [place.uid]
 
-    def _keep_on_server(self, place: ServerPlace, size: int) -> None:
+    def _keep_on_server(self, place: ServerPlace, size: int, tally: "_Tally") -> None:
         header = self.client.fetch([place.uid], ["BODY.PEEK[HEADER]"]).get(place.uid, {}).get(b"BODY[HEADER]", b"")
         outcome, _message = storing.store_too_large(self.pok, header, size, place)
-        self._count(outcome, problem=False)
+        tally.count(outcome, problem=False)
         if outcome == storing.NEW:
-            self.report.too_large += 1
+            tally.figures["too_large"] += 1
 
     def _fetch_bodies(self, uids: list[int], heads) -> dict[int, bytes]:
-        group, total = [], 0
-        for uid in uids:
-            if group and total + heads[uid][b"RFC822.SIZE"] > BODY_BATCH_BYTES:
-                break
-            group.append(uid)
-            total += heads[uid][b"RFC822.SIZE"]
-        fetched = self.client.fetch(group, ["BODY.PEEK[]"])
+        if not uids:
+            return {}
+        fetched = self.client.fetch(uids, ["BODY.PEEK[]"])
         return {uid: data.get(b"BODY[]") for uid, data in fetched.items()}
 
-    def _store(self, uid: int, raw: bytes | None, absent: str) -> None:
+    def _store(self, uid: int, raw: bytes | None, absent: str, tally: "_Tally", savepoints: bool) -> None:
         if raw is None:
+            return
+        if not savepoints:  # a failure rolls the whole group back (_commit_group)
+            outcome, message = storing.store_message(
+                self.pok, raw, absent=absent, blocked=self.blocked, savepoint=False
+            )
+            tally.count(outcome, problem=bool(message and message.parse_problem))
             return
         try:
             # storing saves in a savepoint of its own: a failure there leaves the group's other messages.
-            outcome, message = storing.store_message(self.pok, raw, absent=absent)
+            outcome, message = storing.store_message(self.pok, raw, absent=absent, blocked=self.blocked)
         except Exception:  # noqa: BLE001 - one message must never stop the run; it stays on the server
             log.exception("POK %s: could not store UID %s; it stays on the server for the next run", self.pok.pk, uid)
-            self.report.failed += 1
-            self.failed = True
+            tally.figures["failed"] += 1
+            tally.failed = True
             self.lock.check()  # a lost database session fails every message: stop instead
             return
-        self._count(outcome, problem=bool(message and message.parse_problem))
+        tally.count(outcome, problem=bool(message and message.parse_problem))
 
-    def _count(self, outcome: str, problem: bool) -> None:
+
+@dataclass
+class _Group:
+    """What a group of new UIDs was found to be before its transaction: identities, bodies."""
+
+    heads: dict
+    identities: dict[int, str]
+    known: dict[int, tuple[str, bool]]
+    bodies: dict[int, bytes]
+
+
+@dataclass
+class _Tally:
+    """What one attempt at a group did; applied to the run's report only once the group commits."""
+
+    failed: bool
+    committed_upto: int
+    deletable: list[int] = field(default_factory=list)
+    figures: Counter = field(default_factory=Counter)
+
+    def count(self, outcome: str, problem: bool) -> None:
         if outcome == storing.DUPLICATE:
-            self.report.duplicates += 1
+            self.figures["duplicates"] += 1
         else:
-            self.report.new += 1
-            self.report.problems += int(problem)
+            self.figures["new"] += 1
+            self.figures["problems"] += int(problem)
 
 
 def _header_message_id(data) -> str:

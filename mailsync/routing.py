@@ -98,10 +98,15 @@ def bounced_original(pok, bounce) -> Message | None:
     return candidates.first()
 
 
-def blocked_because(pok, address: str) -> str:
-    """Why the POK blocks mail from `address` (the matching address or domain), or ""."""
-    if "@" not in (address or ""):
-        return ""
-    blocks = BlockedSender.objects.filter(pok=pok, pattern__in=sender_patterns(address))
-    pattern = blocks.values_list("pattern", flat=True).first()
-    return f"blocked: {pattern}" if pattern else ""
+class BlockedSenders:
+    """A POK's blocked addresses and domains, read once (a sync run reads them once, not per message)."""
+
+    def __init__(self, pok):
+        self.patterns = frozenset(BlockedSender.objects.filter(pok=pok).values_list("pattern", flat=True))
+
+    def because(self, address: str) -> str:
+        """Why mail from `address` is blocked (the matching address or domain), or ""."""
+        if "@" not in (address or ""):
+            return ""
+        pattern = next((p for p in sender_patterns(address) if p in self.patterns), "")
+        return f"blocked: {pattern}" if pattern else ""

@@ -16,7 +16,7 @@ from django.utils import timezone
 from mailsync.acknowledging import may_acknowledge
 from mailsync.bounces import Bounce, bounce_kind, read_bounce
 from mailsync.mime import ParsedMessage, identity, parse_headers, parse_message
-from mailsync.routing import Route, blocked_because, bounced_original, route
+from mailsync.routing import BlockedSenders, Route, bounced_original, route
 from mailsync.spam import verdict
 from pok.models import Pok
 from threads import services
@@ -39,28 +39,36 @@ class ServerPlace:
     uidvalidity: int
 
 
-def store_message(pok: Pok, raw: bytes, absent: str = "") -> tuple[str, Message | None]:
+def store_message(
+    pok: Pok, raw: bytes, absent: str = "", *, blocked: BlockedSenders | None = None, savepoint: bool = True
+) -> tuple[str, Message | None]:
     """Parse and store `raw`; returns (NEW or DUPLICATE, the message).
 
-    `absent` is an identity the caller has just looked up and not found, saving that query.
+    `absent` is an identity the caller has just looked up and not found, saving that query; `blocked` the
+    POK's blocked senders if the caller has read them already. With savepoint=False the caller's
+    transaction is the message's: any failure, the Message-ID race's IntegrityError included, is raised
+    for the caller to roll back the lot (sync_inbox then stores that group again, each in a savepoint).
     """
     parsed = parse_message(raw)
-    return _store(pok, parsed, identity(parsed, raw), raw, None, size=len(raw), absent=absent)
+    return _store(pok, parsed, identity(parsed, raw), raw, None, len(raw), absent, blocked, savepoint)
 
 
 def store_too_large(pok: Pok, header_bytes: bytes, size: int, place: ServerPlace) -> tuple[str, Message | None]:
     """Record a message left on the server because of its size: headers only, marked."""
     parsed = parse_headers(header_bytes)
-    return _store(pok, parsed, identity(parsed, header_bytes), header_bytes, place, size=size)
+    return _store(pok, parsed, identity(parsed, header_bytes), header_bytes, place, size)
 
 
-def _store(pok, parsed: ParsedMessage, message_identity, raw, kept_at, size, absent=""):
+def _store(pok, parsed, message_identity, raw, kept_at, size, absent="", blocked=None, savepoint=True):
     if message_identity != absent and is_known(pok, message_identity):
         return DUPLICATE, None
+    blocked = blocked or BlockedSenders(pok)
+    if not savepoint:
+        return NEW, _save(pok, parsed, message_identity, raw, kept_at, size, blocked)
     try:
         # The thread counts it moves are dropped with the savepoint if it fails (inside sync_inbox's group).
         with transaction.atomic(), services.grouped_counts():
-            message = _save(pok, parsed, message_identity, raw, kept_at, size)
+            message = _save(pok, parsed, message_identity, raw, kept_at, size, blocked)
     except IntegrityError:
         # Another process stored the same identity between our check and our insert.
         return DUPLICATE, None
@@ -78,21 +86,21 @@ class _Placing:
     auth_warning: str = ""
 
 
-def _place(pok, parsed: ParsedMessage, raw: bytes) -> _Placing:
+def _place(pok, parsed: ParsedMessage, raw: bytes, blocked: BlockedSenders) -> _Placing:
     bounce = read_bounce(raw) if parsed.is_bounce else None
     bounced = bounced_original(pok, bounce) if bounce else None
     if bounced:
         return _Placing(Route(bounced.thread), bounce, bounced)
     server = verdict(raw)
-    spam = blocked_because(pok, parsed.from_address) or server.spam
+    spam = blocked.because(parsed.from_address) or server.spam
     if spam:  # never joins (nor reopens) a thread: it starts its own, in the Spam view
         return _Placing(Route(None), spam=spam, auth_warning=server.auth_hint)
     references = [parsed.in_reply_to, *reversed(parsed.references)]
     return _Placing(route(pok, parsed.subject, parsed.from_address, references), auth_warning=server.auth_hint)
 
 
-def _save(pok, parsed: ParsedMessage, message_identity, raw, kept_at: ServerPlace | None, size) -> Message:
-    placing = _place(pok, parsed, raw)
+def _save(pok, parsed: ParsedMessage, message_identity, raw, kept_at: ServerPlace | None, size, blocked) -> Message:
+    placing = _place(pok, parsed, raw, blocked)
     where = placing.route
     message = Message(
         pok=pok,

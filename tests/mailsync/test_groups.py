@@ -1,0 +1,82 @@
+"""sync_inbox stores a group of messages in one transaction, tried first without a savepoint per message
+and, when anything in it fails, again message by message: nothing is lost, nothing stored twice, the
+report counts a group once, and a reply joins a thread begun earlier in the same group."""
+
+import pytest
+
+from mailsync import imap_sync
+from mailsync.imap_sync import sync_pok
+from pok.models import Pok
+from tests.mailsync.mails import mail
+from threads import counts
+from threads.models import BlockedSender, Message, Status, Thread
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def run(pok):
+    report = sync_pok(Pok.objects.get(pk=pok.pk))
+    assert not report.error, report.error
+    return report
+
+
+def test_a_reply_joins_the_thread_begun_earlier_in_the_same_group(imap_pok, server):
+    server.append(mail(subject="Gdzie paczka?", message_id="<start@example.pl>"))
+    server.append(mail(subject="Inny temat", message_id="<other@example.pl>"))
+    server.append(mail(subject="Re: Gdzie paczka?", message_id="<reply@example.pl>", in_reply_to="<start@example.pl>"))
+    report = run(imap_pok)
+    assert (report.new, report.duplicates, report.failed) == (3, 0, 0)
+    start, reply = (
+        Message.objects.get(message_id="start@example.pl"),
+        Message.objects.get(message_id="reply@example.pl"),
+    )
+    assert reply.thread_id == start.thread_id
+    assert Thread.objects.get(pk=start.thread_id).message_count == 2
+    assert Thread.objects.count() == 2
+
+
+def test_a_group_that_fails_as_a_whole_is_stored_again_message_by_message(imap_pok, server):
+    """The same Message-ID twice in one group: the second insert breaks the bulk attempt (unique identity),
+    the retry stores every other message once and counts the copy as a duplicate."""
+    for n in range(5):
+        server.append(mail(subject=f"Pytanie {n}", message_id=f"<q{n}@example.pl>"))
+    server.append(mail(subject="Pytanie 2 again", message_id="<q2@example.pl>"))
+    server.append(mail(subject="Pytanie 6", message_id="<q6@example.pl>"))
+    report = run(imap_pok)
+    assert (report.new, report.duplicates, report.failed) == (6, 1, 0)
+    assert sorted(Message.objects.values_list("message_id", flat=True)) == [
+        f"q{n}@example.pl" for n in (0, 1, 2, 3, 4, 6)
+    ]
+    assert Message.objects.get(message_id="q2@example.pl").subject == "Pytanie 2"
+    pok = Pok.objects.get(pk=imap_pok.pk)
+    assert pok.last_uid == max(uid for uid, _raw in server.messages())
+    assert counts.stored(pok.pk) == counts.recounted(pok.pk)
+    assert sum(counts.stored(pok.pk).values()) == 6
+
+
+def test_groups_split_by_count_and_keep_order(imap_pok, server, monkeypatch):
+    monkeypatch.setattr(imap_sync, "COMMIT_GROUP", 2)
+    for n in range(5):
+        server.append(mail(subject=f"Wiadomość {n}", message_id=f"<g{n}@example.pl>"))
+    report = run(imap_pok)
+    assert report.new == 5 and Message.objects.count() == 5
+    assert Pok.objects.get(pk=imap_pok.pk).last_uid == max(uid for uid, _raw in server.messages())
+    assert run(imap_pok).new == 0
+
+
+def test_blocked_senders_are_read_once_per_run_and_still_apply(imap_pok, server):
+    BlockedSender.objects.create(pok_id=imap_pok.pk, pattern="spam.example")
+    server.append(mail(sender="Promo <oferta@news.spam.example>", message_id="<s1@example.pl>"))
+    server.append(mail(message_id="<ok@example.pl>"))
+    run(imap_pok)
+    spam = Message.objects.get(message_id="s1@example.pl")
+    assert spam.spam_reason == "blocked: spam.example" and spam.thread.status == Status.SPAM
+    assert Message.objects.get(message_id="ok@example.pl").thread.status == Status.NEW
+
+
+def test_a_new_message_costs_three_queries(imap_pok, server, django_assert_max_num_queries):
+    """Its thread, the thread's first event and the message itself; the rest is per group or per run."""
+    for n in range(40):
+        server.append(mail(subject=f"Zapytanie {n}", message_id=f"<c{n}@example.pl>"))
+    with django_assert_max_num_queries(3 * 40 + 20):
+        assert run(imap_pok).new == 40
