@@ -20,6 +20,7 @@ import ssl
 import time
 from collections import Counter
 from collections.abc import Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 
 from django.db import OperationalError, connection, transaction
@@ -156,9 +157,19 @@ class _Run:
         known = self._known_identities(identities)
         downloads = {uid for uid in chunk if uid in heads and uid not in known and not self._too_big(heads[uid])}
         deletable = []
-        for group in self._groups(chunk, downloads, heads):
-            bodies = self._fetch_bodies([uid for uid in group if uid in downloads], heads)
-            deletable += self._commit_group(group, _Group(heads, identities, known, bodies))
+        groups = list(self._groups(chunk, downloads, heads))
+        with ThreadPoolExecutor(max_workers=1) as preparer:
+
+            def fetched_and_prepared(group: list[int]) -> Future:
+                bodies = self._fetch_bodies([uid for uid in group if uid in downloads], heads)
+                return preparer.submit(_prepare, bodies, identities)
+
+            ahead = fetched_and_prepared(groups[0]) if groups else None
+            for n, group in enumerate(groups):
+                ready = ahead
+                # The next group is parsed and its files written while this one's transaction runs.
+                ahead = fetched_and_prepared(groups[n + 1]) if n + 1 < len(groups) else None
+                deletable += self._commit_group(group, _Group(heads, identities, known, ready.result()))
         return deletable
 
     def _groups(self, chunk: list[int], downloads: set[int], heads) -> Iterator[list[int]]:
@@ -198,7 +209,7 @@ class _Run:
                 elif self._too_big(group.heads[uid]):
                     self._keep_on_server(place, group.heads[uid][b"RFC822.SIZE"], tally)
                 else:
-                    self._store(uid, group.bodies.get(uid), group.identities[uid], tally, savepoints)
+                    self._store(uid, group.prepared.get(uid), group.identities[uid], tally, savepoints)
                 if not tally.failed:
                     tally.committed_upto = uid
             self._move_mark(tally.committed_upto)
@@ -250,8 +261,13 @@ class _Run:
         fetched = self.client.fetch(uids, ["BODY.PEEK[]"])
         return {uid: data.get(b"BODY[]") for uid, data in fetched.items()}
 
-    def _store(self, uid: int, raw: bytes | None, absent: str, tally: "_Tally", savepoints: bool) -> None:
+    def _store(self, uid: int, raw: "storing.Incoming | Exception | None", absent: str, tally, savepoints) -> None:
         if raw is None:
+            return
+        if isinstance(raw, Exception):  # its files could not be written
+            log.error("POK %s: could not store UID %s; it stays on the server for the next run", self.pok.pk, uid)
+            tally.figures["failed"] += 1
+            tally.failed = True
             return
         if not savepoints:  # a failure rolls the whole group back (_commit_group)
             outcome, message = storing.store_message(
@@ -273,12 +289,33 @@ class _Run:
 
 @dataclass
 class _Group:
-    """What a group of new UIDs was found to be before its transaction: identities, bodies."""
+    """What a group of new UIDs was found to be before its transaction: identities, prepared bodies."""
 
     heads: dict
     identities: dict[int, str]
     known: dict[int, tuple[str, bool]]
-    bodies: dict[int, bytes]
+    prepared: dict[int, "storing.Incoming | Exception | None"]
+
+
+def _prepare(
+    bodies: dict[int, bytes | None], identities: dict[int, str]
+) -> dict[int, "storing.Incoming | Exception | None"]:
+    """Parsed, split and the files written (no database here: it runs in a thread of its own). Files only
+    for an identity the chunk looked up and did not find: another (a hash) may be a duplicate, and its
+    files are written, if at all, once storing has checked."""
+    prepared: dict[int, storing.Incoming | Exception | None] = {}
+    for uid, raw in bodies.items():
+        if raw is None:
+            prepared[uid] = None
+            continue
+        try:
+            incoming = prepared[uid] = storing.prepare(raw)
+            if incoming.identity == identities.get(uid):
+                incoming.write_files()
+        except Exception as error:  # noqa: BLE001 - e.g. the disk is full: this message fails, not the run
+            log.exception("could not write the files of UID %s", uid)
+            prepared[uid] = error
+    return prepared
 
 
 @dataclass

@@ -7,7 +7,7 @@ is a duplicate and is not stored again.
 
 import re
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
@@ -39,36 +39,68 @@ class ServerPlace:
     uidvalidity: int
 
 
+@dataclass
+class Incoming:
+    """A fetched message parsed and split, and once `write_files` ran, its bytes and attachments in storage:
+    what is left to store it is the database. sync_inbox prepares a group's messages before the group's
+    transaction (in a thread beside it), so that neither parsing nor file writes hold the transaction open."""
+
+    parsed: ParsedMessage
+    identity: str
+    raw: bytes
+    reply: str
+    raw_name: str = ""
+    attachments: list[Attachment] = field(default_factory=list)  # files written, message not set yet
+
+    def write_files(self) -> None:
+        if self.raw_name:
+            return
+        self.raw_name = _write(Message.raw.field, f"{uuid.uuid4().hex}.eml", self.raw)
+        self.attachments = [_attachment(part) for part in self.parsed.attachments]
+
+
+def prepare(raw: bytes) -> Incoming:
+    """Parse `raw` (pure: nothing is written yet)."""
+    parsed = parse_message(raw)
+    return Incoming(parsed, identity(parsed, raw), raw, reply_text(parsed.text, parsed.html))
+
+
 def store_message(
-    pok: Pok, raw: bytes, absent: str = "", *, blocked: BlockedSenders | None = None, savepoint: bool = True
+    pok: Pok,
+    raw: bytes | Incoming,
+    absent: str = "",
+    *,
+    blocked: BlockedSenders | None = None,
+    savepoint: bool = True,
 ) -> tuple[str, Message | None]:
-    """Parse and store `raw`; returns (NEW or DUPLICATE, the message).
+    """Parse (unless `raw` is already prepared) and store it; returns (NEW or DUPLICATE, the message).
 
     `absent` is an identity the caller has just looked up and not found, saving that query; `blocked` the
     POK's blocked senders if the caller has read them already. With savepoint=False the caller's
     transaction is the message's: any failure, the Message-ID race's IntegrityError included, is raised
     for the caller to roll back the lot (sync_inbox then stores that group again, each in a savepoint).
     """
-    parsed = parse_message(raw)
-    return _store(pok, parsed, identity(parsed, raw), raw, None, len(raw), absent, blocked, savepoint)
+    incoming = raw if isinstance(raw, Incoming) else prepare(raw)
+    return _store(pok, incoming, None, len(incoming.raw), absent, blocked, savepoint)
 
 
 def store_too_large(pok: Pok, header_bytes: bytes, size: int, place: ServerPlace) -> tuple[str, Message | None]:
     """Record a message left on the server because of its size: headers only, marked."""
     parsed = parse_headers(header_bytes)
-    return _store(pok, parsed, identity(parsed, header_bytes), header_bytes, place, size)
+    incoming = Incoming(parsed, identity(parsed, header_bytes), header_bytes, reply_text(parsed.text, parsed.html))
+    return _store(pok, incoming, place, size)
 
 
-def _store(pok, parsed, message_identity, raw, kept_at, size, absent="", blocked=None, savepoint=True):
-    if message_identity != absent and is_known(pok, message_identity):
+def _store(pok, incoming: Incoming, kept_at, size, absent="", blocked=None, savepoint=True):
+    if incoming.identity != absent and is_known(pok, incoming.identity):
         return DUPLICATE, None
     blocked = blocked or BlockedSenders(pok)
     if not savepoint:
-        return NEW, _save(pok, parsed, message_identity, raw, kept_at, size, blocked)
+        return NEW, _save(pok, incoming, kept_at, size, blocked)
     try:
         # The thread counts it moves are dropped with the savepoint if it fails (inside sync_inbox's group).
         with transaction.atomic(), services.grouped_counts():
-            message = _save(pok, parsed, message_identity, raw, kept_at, size, blocked)
+            message = _save(pok, incoming, kept_at, size, blocked)
     except IntegrityError:
         # Another process stored the same identity between our check and our insert.
         return DUPLICATE, None
@@ -99,13 +131,14 @@ def _place(pok, parsed: ParsedMessage, raw: bytes, blocked: BlockedSenders) -> _
     return _Placing(route(pok, parsed.subject, parsed.from_address, references), auth_warning=server.auth_hint)
 
 
-def _save(pok, parsed: ParsedMessage, message_identity, raw, kept_at: ServerPlace | None, size, blocked) -> Message:
+def _save(pok, incoming: Incoming, kept_at: ServerPlace | None, size, blocked) -> Message:
+    parsed, raw = incoming.parsed, incoming.raw
     placing = _place(pok, parsed, raw, blocked)
     where = placing.route
     message = Message(
         pok=pok,
         direction=Direction.INCOMING,
-        message_id=message_identity,
+        message_id=incoming.identity,
         in_reply_to=parsed.in_reply_to,
         references=" ".join(parsed.references),
         from_name=parsed.from_name[:255],
@@ -116,7 +149,7 @@ def _save(pok, parsed: ParsedMessage, message_identity, raw, kept_at: ServerPlac
         subject=parsed.subject[:500],
         body_text=parsed.text,
         body_html=parsed.html,
-        reply_text=reply_text(parsed.text, parsed.html),
+        reply_text=incoming.reply,
         size=size,
         parse_problem=bool(parsed.problems),
         problem_reason="; ".join(parsed.problems),
@@ -130,9 +163,12 @@ def _save(pok, parsed: ParsedMessage, message_identity, raw, kept_at: ServerPlac
         imap_uidvalidity=kept_at.uidvalidity if kept_at else None,
     )
     message.thread = where.thread or _new_thread(pok, parsed, message)
-    message.raw.save(f"{uuid.uuid4().hex}.eml", ContentFile(raw), save=False)
+    incoming.write_files()
+    message.raw.name = incoming.raw_name
     message.save()
-    Attachment.objects.bulk_create([_attachment(message, part) for part in parsed.attachments])
+    for attachment in incoming.attachments:
+        attachment.message = message
+    Attachment.objects.bulk_create(incoming.attachments)
     if where.thread is not None:
         services.customer_wrote(where.thread, message=message)
     if where.thread is None and not placing.spam and pok.acknowledge_new and may_acknowledge(parsed, raw):
@@ -155,19 +191,24 @@ def _new_thread(pok, parsed: ParsedMessage, first_mail: Message):
     )
 
 
-def _attachment(message: Message, part) -> Attachment:
+def _write(file_field, name: str, content: bytes) -> str:
+    """Save `content` where `file_field` keeps its files; returns the stored name."""
+    return file_field.storage.save(
+        file_field.generate_filename(None, name), ContentFile(content), max_length=file_field.max_length
+    )
+
+
+def _attachment(part) -> Attachment:
     suffix = SAFE_SUFFIX_RE.search(part.filename)
     stored_name = uuid.uuid4().hex + (f".{suffix.group(1).lower()}" if suffix else "")
-    attachment = Attachment(
-        message=message,
+    return Attachment(
+        file=_write(Attachment.file.field, stored_name, part.payload),
         filename=part.filename[:255],
         content_type=part.content_type[:255],
         size=len(part.payload),
         content_id=part.content_id[:255],
         is_inline=part.is_inline,
     )
-    attachment.file.save(stored_name, ContentFile(part.payload), save=False)
-    return attachment
 
 
 def _addresses(pairs) -> str:

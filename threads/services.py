@@ -6,12 +6,14 @@ assignment writes a ThreadEvent (spec 9.3). A thread with an undelivered reply i
 author chose: the choice is applied when the reply is delivered (settle_delivery; the rules are in
 README "Status follows delivery"). The thread counts of the navigation (threads/counts.py) move here, in
 the same transaction as the change; `grouped_counts` lets a caller storing many messages in one
-transaction write them once.
+transaction write them, and the history events, once.
 """
 
+import threading
 import uuid
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from datetime import timedelta
 
 from django.conf import settings
@@ -57,7 +59,31 @@ class ActionRefused(Exception):
     """A thread action the rules do not allow; str() is the message for staff."""
 
 
-grouped_counts = counts.grouped
+_pending_events = threading.local()
+
+
+@contextmanager
+def grouped_counts() -> Iterator[None]:
+    """The thread counts moved and the history events written inside are written on leaving, one statement
+    each (inside the caller's transaction; an enclosing block takes them over); on an error, neither."""
+    stack = _pending_events.__dict__.setdefault("stack", [])
+    stack.append([])
+    try:
+        with counts.grouped():
+            yield
+    except BaseException:
+        stack.pop()
+        raise
+    _write_events(stack.pop())
+
+
+def _write_events(events: Iterable[ThreadEvent]) -> None:
+    """History events, now or at the end of the enclosing `grouped_counts` (in the order they happened)."""
+    stack = getattr(_pending_events, "stack", None)
+    if stack:
+        stack[-1].extend(events)
+    else:
+        ThreadEvent.objects.bulk_create(events)
 
 
 def _move_counts(before: Iterable[counts.Key] = (), after: Iterable[counts.Key] = ()) -> None:
@@ -101,7 +127,7 @@ def create_thread(
         has_problem=bool(first_mail and (first_mail.parse_problem or first_mail.too_large)),
         last_customer_at=timezone.now() if first_mail and not first_mail.is_auto_reply else None,
     )
-    ThreadEvent.objects.create(thread=thread, kind=EventKind.CREATED, new_value=thread.status, actor=actor)
+    _write_events([ThreadEvent(thread=thread, kind=EventKind.CREATED, new_value=thread.status, actor=actor)])
     _move_counts(after=counts.thread_keys(thread))
     return thread
 
@@ -154,9 +180,11 @@ def change_statuses(threads: Iterable[Thread], *, status: str, actor: User | Non
     threads = _fresh_states(list(threads))
     held = set(_with_undelivered(threads)) if status != Status.NEW else set()
     changed = [thread for thread in threads if thread.status != status and thread.pk not in held]
-    ThreadEvent.objects.bulk_create(
-        ThreadEvent(thread=thread, kind=EventKind.STATUS, old_value=thread.status, new_value=status, actor=actor)
-        for thread in changed
+    _write_events(
+        [
+            ThreadEvent(thread=t, kind=EventKind.STATUS, old_value=t.status, new_value=status, actor=actor)
+            for t in changed
+        ]
     )
     Thread.objects.filter(pk__in=[thread.pk for thread in changed]).update(status=status, changed_at=Now())
     _move_counts(
@@ -215,15 +243,17 @@ def _hand_over(threads: list[Thread], *, owner: User | None, actor: User | None)
     """`owner` for those of the (freshly read) threads that have another one; returns them."""
     owner_id = owner.pk if owner else None
     changed = [t for t in threads if t.owner_id != owner_id]
-    ThreadEvent.objects.bulk_create(
-        ThreadEvent(
-            thread=thread,
-            kind=EventKind.ASSIGNED,
-            old_value=thread.owner.get_username() if thread.owner else "",
-            new_value=owner.get_username() if owner else "",
-            actor=actor,
-        )
-        for thread in changed
+    _write_events(
+        [
+            ThreadEvent(
+                thread=thread,
+                kind=EventKind.ASSIGNED,
+                old_value=thread.owner.get_username() if thread.owner else "",
+                new_value=owner.get_username() if owner else "",
+                actor=actor,
+            )
+            for thread in changed
+        ]
     )
     Thread.objects.filter(pk__in=[thread.pk for thread in changed]).update(owner=owner, changed_at=Now())
     _move_counts(
@@ -541,8 +571,8 @@ def _locked(thread_id: int) -> Thread:
 
 
 def _delivery_event(thread: Thread, failure: str, outcome: str, actor: User | None) -> None:
-    ThreadEvent.objects.create(
-        thread=thread, kind=EventKind.DELIVERY, old_value=failure, new_value=outcome, actor=actor
+    _write_events(
+        [ThreadEvent(thread=thread, kind=EventKind.DELIVERY, old_value=failure, new_value=outcome, actor=actor)]
     )
 
 

@@ -9,7 +9,7 @@ from mailsync.imap_sync import sync_pok
 from pok.models import Pok
 from tests.mailsync.mails import mail
 from threads import counts
-from threads.models import BlockedSender, Message, Status, Thread
+from threads.models import BlockedSender, EventKind, Message, Status, Thread
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -71,12 +71,18 @@ def test_blocked_senders_are_read_once_per_run_and_still_apply(imap_pok, server)
     run(imap_pok)
     spam = Message.objects.get(message_id="s1@example.pl")
     assert spam.spam_reason == "blocked: spam.example" and spam.thread.status == Status.SPAM
+    # Its events were written at the end of the group, in the order they happened.
+    assert list(spam.thread.events.values_list("kind", "new_value")) == [
+        (EventKind.CREATED, Status.NEW),
+        (EventKind.STATUS, Status.SPAM),
+    ]
     assert Message.objects.get(message_id="ok@example.pl").thread.status == Status.NEW
 
 
-def test_a_new_message_costs_three_queries(imap_pok, server, django_assert_max_num_queries):
-    """Its thread, the thread's first event and the message itself; the rest is per group or per run."""
+def test_a_new_message_costs_two_queries(imap_pok, server, django_assert_max_num_queries):
+    """Its thread and the message itself; the threads' first events, their counts and the mark are written
+    per group, the blocked senders read per run."""
     for n in range(40):
         server.append(mail(subject=f"Zapytanie {n}", message_id=f"<c{n}@example.pl>"))
-    with django_assert_max_num_queries(3 * 40 + 20):
+    with django_assert_max_num_queries(2 * 40 + 20):
         assert run(imap_pok).new == 40

@@ -6,6 +6,9 @@ from pok.models import Pok
 
 class Command(BaseCommand):
     help = "Fetch new mail of every active POK (or one) over IMAP into threads; print a summary line per POK."
+    # Cron runs it every few minutes: the system checks (URLs, templates, models of every app) would be
+    # most of a run with nothing new. They run with every deploy's migrate and on the web server's start.
+    requires_system_checks = []
 
     def add_arguments(self, parser):
         parser.add_argument("--pok", type=int, help="only this POK id")
