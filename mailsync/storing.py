@@ -50,7 +50,7 @@ class Incoming:
     raw: bytes
     reply: str
     raw_name: str = ""
-    attachments: list[Attachment] = field(default_factory=list)  # files written, message not set yet
+    attachments: list[dict] = field(default_factory=list)  # an Attachment's fields, its file written
 
     def write_files(self) -> None:
         if self.raw_name:
@@ -166,9 +166,7 @@ def _save(pok, incoming: Incoming, kept_at: ServerPlace | None, size, blocked) -
     incoming.write_files()
     message.raw.name = incoming.raw_name
     message.save()
-    for attachment in incoming.attachments:
-        attachment.message = message
-    Attachment.objects.bulk_create(incoming.attachments)
+    Attachment.objects.bulk_create([Attachment(message=message, **fields) for fields in incoming.attachments])
     if where.thread is not None:
         services.customer_wrote(where.thread, message=message)
     if where.thread is None and not placing.spam and pok.acknowledge_new and may_acknowledge(parsed, raw):
@@ -198,17 +196,18 @@ def _write(file_field, name: str, content: bytes) -> str:
     )
 
 
-def _attachment(part) -> Attachment:
+def _attachment(part) -> dict:
+    """An Attachment's fields, its file written (a group stored again after a failure makes new rows)."""
     suffix = SAFE_SUFFIX_RE.search(part.filename)
     stored_name = uuid.uuid4().hex + (f".{suffix.group(1).lower()}" if suffix else "")
-    return Attachment(
-        file=_write(Attachment.file.field, stored_name, part.payload),
-        filename=part.filename[:255],
-        content_type=part.content_type[:255],
-        size=len(part.payload),
-        content_id=part.content_id[:255],
-        is_inline=part.is_inline,
-    )
+    return {
+        "file": _write(Attachment.file.field, stored_name, part.payload),
+        "filename": part.filename[:255],
+        "content_type": part.content_type[:255],
+        "size": len(part.payload),
+        "content_id": part.content_id[:255],
+        "is_inline": part.is_inline,
+    }
 
 
 def _addresses(pairs) -> str:

@@ -9,7 +9,7 @@ from mailsync.imap_sync import sync_pok
 from pok.models import Pok
 from tests.mailsync.mails import mail
 from threads import counts
-from threads.models import BlockedSender, EventKind, Message, Status, Thread
+from threads.models import Attachment, BlockedSender, EventKind, Message, Status, Thread
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -38,8 +38,11 @@ def test_a_reply_joins_the_thread_begun_earlier_in_the_same_group(imap_pok, serv
 def test_a_group_that_fails_as_a_whole_is_stored_again_message_by_message(imap_pok, server):
     """The same Message-ID twice in one group: the second insert breaks the bulk attempt (unique identity),
     the retry stores every other message once and counts the copy as a duplicate."""
+    invoice = [("faktura.pdf", b"%PDF-1.4 faktura", "application/pdf")]
     for n in range(5):
-        server.append(mail(subject=f"Pytanie {n}", message_id=f"<q{n}@example.pl>"))
+        server.append(
+            mail(subject=f"Pytanie {n}", message_id=f"<q{n}@example.pl>", attachments=invoice if n == 3 else ())
+        )
     server.append(mail(subject="Pytanie 2 again", message_id="<q2@example.pl>"))
     server.append(mail(subject="Pytanie 6", message_id="<q6@example.pl>"))
     report = run(imap_pok)
@@ -48,6 +51,10 @@ def test_a_group_that_fails_as_a_whole_is_stored_again_message_by_message(imap_p
         f"q{n}@example.pl" for n in (0, 1, 2, 3, 4, 6)
     ]
     assert Message.objects.get(message_id="q2@example.pl").subject == "Pytanie 2"
+    attachment = Attachment.objects.get()
+    assert attachment.message.message_id == "q3@example.pl"
+    with attachment.file.open("rb") as stored:
+        assert stored.read() == b"%PDF-1.4 faktura"
     pok = Pok.objects.get(pk=imap_pok.pk)
     assert pok.last_uid == max(uid for uid, _raw in server.messages())
     assert counts.stored(pok.pk) == counts.recounted(pok.pk)
