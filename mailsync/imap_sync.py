@@ -20,7 +20,6 @@ import ssl
 import time
 from collections import Counter
 from collections.abc import Iterator
-from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 
 from django.db import OperationalError, connection, transaction
@@ -157,19 +156,11 @@ class _Run:
         known = self._known_identities(identities)
         downloads = {uid for uid in chunk if uid in heads and uid not in known and not self._too_big(heads[uid])}
         deletable = []
-        groups = list(self._groups(chunk, downloads, heads))
-        with ThreadPoolExecutor(max_workers=1) as preparer:
-
-            def fetched_and_prepared(group: list[int]) -> Future:
-                bodies = self._fetch_bodies([uid for uid in group if uid in downloads], heads)
-                return preparer.submit(_prepare, bodies, identities)
-
-            ahead = fetched_and_prepared(groups[0]) if groups else None
-            for n, group in enumerate(groups):
-                ready = ahead
-                # The next group is parsed and its files written while this one's transaction runs.
-                ahead = fetched_and_prepared(groups[n + 1]) if n + 1 < len(groups) else None
-                deletable += self._commit_group(group, _Group(heads, identities, known, ready.result()))
+        for group in self._groups(chunk, downloads, heads):
+            bodies = self._fetch_bodies([uid for uid in group if uid in downloads], heads)
+            # Parsed and its files written before the group's transaction opens (not while it holds locks).
+            prepared = _prepare(bodies, identities)
+            deletable += self._commit_group(group, _Group(heads, identities, known, prepared))
         return deletable
 
     def _groups(self, chunk: list[int], downloads: set[int], heads) -> Iterator[list[int]]:
@@ -300,7 +291,7 @@ class _Group:
 def _prepare(
     bodies: dict[int, bytes | None], identities: dict[int, str]
 ) -> dict[int, "storing.Incoming | Exception | None"]:
-    """Parsed, split and the files written (no database here: it runs in a thread of its own). Files only
+    """Parsed, split and the files written (no database here). Files only
     for an identity the chunk looked up and did not find: another (a hash) may be a duplicate, and its
     files are written, if at all, once storing has checked."""
     prepared: dict[int, storing.Incoming | Exception | None] = {}

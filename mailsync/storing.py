@@ -43,7 +43,7 @@ class ServerPlace:
 class Incoming:
     """A fetched message parsed and split, and once `write_files` ran, its bytes and attachments in storage:
     what is left to store it is the database. sync_inbox prepares a group's messages before the group's
-    transaction (in a thread beside it), so that neither parsing nor file writes hold the transaction open."""
+    transaction, so that neither parsing nor file writes hold the transaction open."""
 
     parsed: ParsedMessage
     identity: str
