@@ -7,7 +7,8 @@ Starts a throwaway PostgreSQL and Dovecot, fills a mailbox with mixed mail
 first import with sync_inbox, a second run with nothing new, the naive
 way (one FETCH round trip per message) and the previous revision's
 sync_inbox (--previous, default where this branch left main, copied with
-git archive) on the same mailbox; peak memory of each run, and of a first
+git archive, on a database migrated by its own code) on the same mailbox;
+each first import must store the whole mailbox; peak memory of each run, and of a first
 import of a mailbox a fifth the size (memory must not grow with the mailbox).
 
     .venv/bin/python -m bench.inbox --messages 5000
@@ -117,7 +118,31 @@ def reset_pok(pok_id: int) -> None:
     Pok.objects.filter(pk=pok_id).update(last_uid=0, uidvalidity=None)
 
 
-def measure(dovecot, database_url: str, media: str, count: int, previous: Path | None) -> dict:
+def previous_database(previous: Path, url: str, env: dict, pok_fields: dict) -> int:
+    """The previous revision's own schema (its migrations, in a database of its own: its code cannot write
+    the tables later migrations changed) with the same POK; returns the POK's id."""
+    env = {**env, "PYTHONPATH": str(previous), "DATABASE_URL": url}
+    for args in (
+        ["migrate", "--verbosity", "0"],
+        ["shell", "-c", f"from pok.models import Pok; print(Pok.objects.create(**{pok_fields!r}).pk)"],
+    ):
+        done = subprocess.run(
+            [sys.executable, "manage.py", *args], env=env, cwd=previous, capture_output=True, text=True
+        )
+        if done.returncode != 0:
+            raise SystemExit(f"previous revision: manage.py {args[0]} failed:\n{done.stderr}")
+    return int(done.stdout.split()[-1])
+
+
+def stored(output: str, count: int) -> str:
+    """The run's summary line; a run that did not store the whole mailbox is no figure to compare."""
+    line = next(line for line in output.splitlines() if " seen " in line)
+    if f"new {count}," not in line:
+        raise SystemExit(f"a run did not store all {count} messages: {line}")
+    return line
+
+
+def measure(dovecot, postgres, media: str, count: int, previous: Path | None) -> dict:
     import django
     from django.core.management import call_command
 
@@ -128,24 +153,32 @@ def measure(dovecot, database_url: str, media: str, count: int, previous: Path |
     call_command("migrate", verbosity=0)
     from pok.models import Pok
 
-    pok = Pok.objects.create(
-        name=f"Bench {count}",
-        imap_host=dovecot.host,
-        imap_port=dovecot.imap_port,
-        imap_security="none",
-        imap_user=user,
-        imap_password=password,
-        keep_on_server=True,
-        smtp_host="127.0.0.1",
-        from_address="bok@shop.example",
-    )
-    env = {**os.environ, "DATABASE_URL": database_url, "MEDIA_ROOT": media}
+    fields = {
+        "name": f"Bench {count}",
+        "imap_host": dovecot.host,
+        "imap_port": dovecot.imap_port,
+        "imap_security": "none",
+        "imap_user": user,
+        "imap_password": password,
+        "keep_on_server": True,
+        "smtp_host": "127.0.0.1",
+        "from_address": "bok@shop.example",
+    }
+    pok = Pok.objects.create(**fields)
+    env = {**os.environ, "MEDIA_ROOT": media}
     sync = ["manage.py", "sync_inbox", "--pok", str(pok.pk)]
     before = None
     if previous:  # first, so that it pays for the cold caches, not today's code
-        before = timed_run(sync, {**env, "PYTHONPATH": str(previous)}, cwd=previous)
-        reset_pok(pok.pk)
+        url = postgres.create_database(f"crm_bench_previous_{count}")
+        previous_pok = previous_database(previous, url, env, fields)
+        before = timed_run(
+            ["manage.py", "sync_inbox", "--pok", str(previous_pok)],
+            {**env, "PYTHONPATH": str(previous), "DATABASE_URL": url},
+            cwd=previous,
+        )
+        stored(before[2], count)
     first = timed_run(sync, env)
+    stored(first[2], count)
     noop = timed_run(sync, env)
     reset_pok(pok.pk)
     naive = timed_run([str(ROOT / "bench" / "inbox.py"), "--naive-import", str(pok.pk)], env)
@@ -183,8 +216,8 @@ def run(options, previous: Path | None) -> None:
         os.environ["DATABASE_URL"] = database_url
         media = tempfile.mkdtemp(prefix="crm-bench-media-")
         os.environ["MEDIA_ROOT"] = media
-        small = measure(dovecot, database_url, media, max(options.messages // 5, 1), None)
-        large = measure(dovecot, database_url, media, options.messages, previous)
+        small = measure(dovecot, postgres, media, max(options.messages // 5, 1), None)
+        large = measure(dovecot, postgres, media, options.messages, previous)
     finally:
         dovecot.stop()
         postgres.stop()
@@ -209,6 +242,9 @@ def report(small: dict, large: dict) -> None:
             f"previous revision, first:    {before_s:7.2f} s  {count / before_s:7.1f} msg/s  peak {before_mem:6.1f} MiB"
         )
         print(f"ratio previous / sync_inbox: {before_s / first_s:7.2f} x")
+    for name in ("previous", "first"):
+        if large[name]:
+            print(f"{name} run's summary: {stored(large[name][2], count).strip()}")
     print(
         f"peak memory, first import of {small['count']} vs {count} messages: "
         f"{small['first'][1]:.1f} MiB vs {first_mem:.1f} MiB"
