@@ -256,9 +256,7 @@ class _Run:
         if raw is None:
             return
         if isinstance(raw, Exception):  # its files could not be written
-            log.error("POK %s: could not store UID %s; it stays on the server for the next run", self.pok.pk, uid)
-            tally.figures["failed"] += 1
-            tally.failed = True
+            self._failed(uid, tally, raw)
             return
         if not savepoints:  # a failure rolls the whole group back (_commit_group)
             outcome, message = storing.store_message(
@@ -269,13 +267,18 @@ class _Run:
         try:
             # storing saves in a savepoint of its own: a failure there leaves the group's other messages.
             outcome, message = storing.store_message(self.pok, raw, absent=absent, blocked=self.blocked)
-        except Exception:  # noqa: BLE001 - one message must never stop the run; it stays on the server
-            log.exception("POK %s: could not store UID %s; it stays on the server for the next run", self.pok.pk, uid)
-            tally.figures["failed"] += 1
-            tally.failed = True
+        except Exception as error:  # noqa: BLE001 - one message must never stop the run; it stays on the server
+            self._failed(uid, tally, error)
             self.lock.check()  # a lost database session fails every message: stop instead
             return
         tally.count(outcome, problem=bool(message and message.parse_problem))
+
+    def _failed(self, uid: int, tally: "_Tally", error: Exception) -> None:
+        log.error(
+            "POK %s: could not store UID %s; it stays on the server for the next run", self.pok.pk, uid, exc_info=error
+        )
+        tally.figures["failed"] += 1
+        tally.failed = True
 
 
 @dataclass
