@@ -62,32 +62,46 @@ class PokPanel:
     def inbox(self) -> int:
         return self.new + self.waiting
 
+    def total(self, statuses: Iterable[str]) -> "ListTotal":
+        """The POK's threads in these statuses, from its counters."""
+        return ListTotal(sum(getattr(self, status) for status in statuses))
+
 
 def pok_panels(user: User) -> list[PokPanel]:
     """Every POK the user sees with its thread counts, its undelivered threads and the user's unread INBOX
-    threads: four queries, however many POKs. The status counts come from the counters (threads/counts.py)
-    and cost the same at any size; undelivered threads are read from the partial index thread_undelivered,
-    which holds only those; unread ones are looked for among the INBOX threads only (partial index
-    thread_inbox_customer) and counted up to COUNT_CAP per POK ("1000+")."""
-    panels = {pok.pk: PokPanel(pok) for pok in visible_poks(user).order_by("name")}
+    threads: two queries, however many POKs. The status counts come from the counters (threads/counts.py)
+    and cost the same at any size; the POKs' query counts, per POK, the undelivered threads from the partial
+    index thread_undelivered, which holds only those, and the unread ones among the INBOX threads only
+    (partial index thread_inbox_customer) up to COUNT_CAP + 1 ("1000+")."""
+    undelivered = Thread.objects.filter(UNDELIVERED_THREAD, pok=OuterRef("pk")).order_by().values("pok")
+    poks = (
+        visible_poks(user)
+        .order_by("name")
+        .annotate(
+            # COUNT(*): an index-only scan
+            undelivered_count=Subquery(undelivered.annotate(n=Count("*")).values("n")),
+            unread_count=_unread_count(user),
+        )
+    )
+    panels = {}
+    for pok in poks:
+        unread_count = pok.unread_count or 0
+        panels[pok.pk] = PokPanel(
+            pok,
+            undelivered=pok.undelivered_count or 0,
+            unread=min(unread_count, COUNT_CAP),
+            unread_capped=unread_count > COUNT_CAP,
+        )
     for pok_id, status, count in _counters(pok__in=list(panels)).values_list("pok", "status").annotate(n=Sum("count")):
         setattr(panels[pok_id], status, count)
-    undelivered = Thread.objects.filter(UNDELIVERED_THREAD, pok__in=list(panels)).values_list("pok")
-    for pok_id, count in undelivered.annotate(n=Count("*")).order_by():  # COUNT(*): an index-only scan
-        panels[pok_id].undelivered = count
-    for pok_id, count in _unread_per_pok(user, list(panels)):
-        panels[pok_id].unread = min(count, COUNT_CAP)
-        panels[pok_id].unread_capped = count > COUNT_CAP
     return list(panels.values())
 
 
-def _unread_per_pok(user: User, pok_ids: list[int]) -> QuerySet:
-    """(POK id, the user's unread INBOX threads up to COUNT_CAP + 1) per POK, in one query: the search in
-    each POK stops after COUNT_CAP + 1 of them."""
+def _unread_count(user: User) -> Subquery:
+    """The user's unread INBOX threads of the outer POK, up to COUNT_CAP + 1: the search stops there."""
     found = Thread.objects.filter(unread(user), pok=OuterRef(OuterRef("pk")), status__in=INBOX_STATUSES)
     limited = found.order_by().values("pk")[: COUNT_CAP + 1]
-    counted = Thread.objects.filter(pk__in=limited).annotate(n=Func(F("pk"), function="COUNT")).values("n")
-    return Pok.objects.filter(pk__in=pok_ids).annotate(n=Subquery(counted)).values_list("pk", "n")
+    return Subquery(Thread.objects.filter(pk__in=limited).annotate(n=Func(F("pk"), function="COUNT")).values("n"))
 
 
 def unread(user: User) -> Q:
@@ -115,12 +129,6 @@ class ListTotal:
     capped: bool = False
 
 
-def pok_total(pok: Pok, statuses: Iterable[str]) -> ListTotal:
-    """A POK's threads in these statuses, from the counters (one query)."""
-    total = _counters(pok=pok, status__in=list(statuses)).aggregate(n=Sum("count"))["n"]
-    return ListTotal(total or 0)
-
-
 def owned_total(user: User, statuses: Iterable[str]) -> ListTotal:
     """The "My threads" list's size: the user's own threads in these statuses from the counters, and the
     others with a reply of theirs not delivered, found through the partial index thread_undelivered (two
@@ -142,8 +150,9 @@ def _counters(**where: object) -> QuerySet[ThreadCount]:
 
 
 def pok_threads(pok: Pok, statuses: Iterable[str]) -> QuerySet[Thread]:
-    """The threads of one list (spec 7): INBOX is new + waiting, Archive is archived, Spam is spam."""
-    return _listed(Thread.objects.filter(pok=pok, status__in=statuses))
+    """The threads of one list (spec 7): INBOX is new + waiting, Archive is archived, Spam is spam. Through
+    the POK's related manager each row gets `pok` itself as its POK: no join and no Pok built per row."""
+    return pok.threads.filter(status__in=statuses).select_related("owner")
 
 
 def owned_threads(user: User, statuses: Iterable[str]) -> QuerySet[Thread]:

@@ -54,7 +54,6 @@ from threads.selectors import (
     owned_total,
     pok_panels,
     pok_threads,
-    pok_total,
     possible_owners,
     sender_emails,
     thread_history,
@@ -99,16 +98,23 @@ LISTS = {"inbox": list(INBOX_STATUSES), "archive": [Status.ARCHIVED], "spam": [S
 
 
 def _pok_list(request, pok_id, scope):
-    listed = _listed_threads(request.user, scope, pok_id, request.GET)
+    # The navigation's panels (drawn from this context) hold the user's POKs and their counters: the page
+    # takes its POK and, unfiltered, its total from them instead of two more queries.
+    panels = pok_panels(request.user)
+    panel = next((panel for panel in panels if panel.pok.pk == pok_id), None)
+    if panel is None:
+        raise Http404("No such service point")
+    listed = _listed_threads(request.user, scope, pok_id, request.GET, pok=panel.pok)
     # INBOX: the longest-waiting customer first; Archive and Spam: the latest first (spec 7.5).
     order = "last_message_at" if scope == "inbox" else "-last_message_at"
     table = _table(request, with_unread(listed.threads, request.user), order, exclude=("pok",))
     context = {
         "pok": listed.pok,
+        "pok_panels": panels,
         "table": table,
         "archived": scope == "archive",
         "which": scope,
-        "total": _total(request.user, listed, scope),
+        "total": _total(request.user, listed, scope, panel),
         **_list_context(listed, scope),
     }
     return render(request, "threads/list.html", context)
@@ -156,14 +162,14 @@ class Listed:
     query: ThreadQuery
 
 
-def _listed_threads(user, scope, pok_id, data) -> Listed:
+def _listed_threads(user, scope, pok_id, data, pok: Pok | None = None) -> Listed:
     if scope == "mine":
         form = ThreadFilterForm(data, statuses=[*INBOX_STATUSES, Status.ARCHIVED])
         query = form.query()
         statuses = [query.status] if query.status else list(INBOX_STATUSES)
         threads = filter_threads(owned_threads(user, statuses), query)
         return Listed(None, form, threads, list(possible_owners(user)), statuses, query)
-    pok = pok_or_404(user, pok_id)
+    pok = pok or pok_or_404(user, pok_id)
     owners = list(pok_staff(pok))
     form = ThreadFilterForm(data, statuses=LISTS[scope], owners=owners)
     query = form.query()
@@ -171,13 +177,14 @@ def _listed_threads(user, scope, pok_id, data) -> Listed:
     return Listed(pok, form, threads, owners, LISTS[scope], query)
 
 
-def _total(user, listed, scope):
-    """The list's size: from the counters while unfiltered, else counted up to the cap."""
+def _total(user, listed, scope, panel=None):
+    """The list's size: from the counters while unfiltered (a POK's are in its navigation panel), else counted
+    up to the cap."""
     if scope == "mine":
         if ThreadQuery(status=listed.query.status) == listed.query:
             return owned_total(user, listed.statuses)
     elif listed.query.is_empty():
-        return pok_total(listed.pok, listed.statuses)
+        return panel.total(listed.statuses)
     return capped_total(listed.threads)
 
 

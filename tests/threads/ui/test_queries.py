@@ -42,6 +42,26 @@ def test_archive_queries_do_not_grow_with_threads(anna_client, pok_a, django_ass
         anna_client.get(url, {"sort": "owner"})
 
 
+# Session, user, the POKs with their undelivered and unread counts, the counters, the POK's staff, the page's
+# rows (the navigation's panels give the list its POK and its total), and the user's and groups' permissions
+# (the navigation's "Personal data" link; a superuser's are not read).
+POK_LIST_QUERIES = 8
+
+
+def test_pok_lists_run_eight_queries(anna_client, pok_a, anna, django_assert_max_num_queries):
+    for thread in receive_threads(pok_a, 3):
+        services.assign_owner(thread, owner=anna)
+    services.change_status(thread, status="archived")
+    for name in ("threads:inbox", "threads:archive", "threads:spam"):
+        with django_assert_max_num_queries(POK_LIST_QUERIES):
+            page = anna_client.get(reverse(name, args=[pok_a.pk]))
+        assert page.status_code == 200
+    # The totals come from the panels' counters: 2 in the INBOX, 1 in the Archive.
+    inbox = anna_client.get(reverse("threads:inbox", args=[pok_a.pk]))
+    assert inbox.context["total"].count == 2
+    assert anna_client.get(reverse("threads:archive", args=[pok_a.pk])).context["total"].count == 1
+
+
 def test_overview_and_header_queries_do_not_grow_with_poks(client, db, django_assert_max_num_queries):
     admin = make_staff("root", superuser=True)
     client.force_login(admin)
