@@ -1,13 +1,18 @@
 """The thread tables' rows drawn in Python are exactly what django-tables2's own template draws."""
 
 import re
+from datetime import datetime
 
 import pytest
 from django.template.loader import render_to_string
 from django.test import RequestFactory
+from django.utils import dateformat, translation
+from django.utils.formats import date_format
+from django.utils.timezone import localtime
 
 from tests.threads.ui.mails import receive_threads
 from threads import services
+from threads.ages import exact_time, numeric_date_template
 from threads.models import Status, Thread
 from threads.selectors import INBOX_STATUSES, owned_threads, pok_threads, with_unread
 from threads.tables import ThreadTable, paginate
@@ -59,3 +64,25 @@ def test_an_empty_list_says_so(pok_a):
         request, paginate(request, ThreadTable(pok_threads(pok_a, [Status.ARCHIVED]), exclude=("pok",)))
     )
     assert generic == ours and "No threads here." in ours
+
+
+@pytest.mark.parametrize(
+    "django_format", ["d-m-Y  H:i", "j.n.Y G:i:s", r"d \d\e m {Y}", "Y-m-d 100%", "m/d/Y P", "D, d M y"]
+)
+def test_numeric_dates_are_drawn_as_django_draws_them(django_format):
+    template = numeric_date_template(django_format)
+    if any(letter in django_format for letter in "PDMy"):  # words or a two-digit year: Django's own path
+        assert template is None
+        return
+    for value in (datetime(2026, 1, 2, 3, 4, 5), datetime(999, 12, 31, 23, 59, 9), datetime(2026, 11, 20, 12)):
+        assert template.format(value) == dateformat.format(value, django_format)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("language", ["pl", "en"])
+def test_last_message_cells_match_date_format(pok_a, language):
+    receive_threads(pok_a, 2)
+    with translation.override(language):
+        for thread in Thread.objects.all():
+            expected = date_format(localtime(thread.last_message_at), "SHORT_DATETIME_FORMAT")
+            assert exact_time(thread.last_message_at) == expected
