@@ -51,6 +51,7 @@ ROW_FIELDS = (
     "recipient",
     "status",
     "last_message_at",
+    "last_customer_at",
     "message_count",
     "has_problem",
     "has_failed_delivery",
