@@ -206,7 +206,7 @@ def undelivered_reply_count(user: User) -> int:
 
 def _listed(threads: QuerySet[Thread]) -> QuerySet[Thread]:
     """What every row of a thread table shows, without a query per row."""
-    return threads.select_related("owner", "pok").only(*ROW_FIELDS, "pok__name")
+    return threads.select_related("owner", "pok").only(*ROW_FIELDS, "pok__name", "pok__from_address")
 
 
 def live_version(user: User) -> str:
