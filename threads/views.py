@@ -285,7 +285,7 @@ def live(request):
     if since == version:
         return HttpResponse(status=204)
     try:
-        loaded = datetime.fromtimestamp(int(request.GET["loaded"]), tz=UTC) if "loaded" in request.GET else None
+        loaded = _moment(request.GET.get("loaded"))
         answered_after = _moment(request.GET.get("answered_after"))
     except (ValueError, OverflowError, OSError):
         return HttpResponse(status=400)
