@@ -22,9 +22,12 @@ import fcntl
 import os
 import re
 import threading
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any, TypeVar
 
 import pglock
+from django.core.management.base import CommandError
 from django.db import DatabaseError, connection
 from django.utils.translation import gettext as _
 
@@ -74,6 +77,22 @@ def exclusive(name: str):
     finally:
         with _held_here_guard:
             _held_here.discard(name)
+
+
+Result = TypeVar("Result")
+
+
+def run_exclusively(name: str, work: Callable[[Any], Result], *, stderr: Any) -> Result | None:
+    """A management command's body, `work(lock)`, holding the lock `name`: Busy is said on `stderr` and gives
+    None (another run is at it, which is no failure); Lost stops the command with a CommandError."""
+    try:
+        with exclusive(name) as lock:
+            return work(lock)
+    except Busy as busy:
+        stderr.write(str(busy))
+        return None
+    except Lost as lost:
+        raise CommandError(str(lost)) from None
 
 
 def _claim_in_process(name: str) -> None:

@@ -1,6 +1,6 @@
 import time
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand
 from django.utils.translation import gettext as _
 
 from crm import locks
@@ -17,15 +17,10 @@ class Command(BaseCommand):
         parser.add_argument("--full", action="store_true", help=_("Rebuild the whole index."))
 
     def handle(self, *args, full=False, **options):
-        try:
-            with locks.exclusive("reindex_customers") as self.lock:
-                self._reindex(full)
-        except locks.Busy as busy:
-            self.stderr.write(str(busy))
-        except locks.Lost as lost:
-            raise CommandError(str(lost)) from None
+        locks.run_exclusively("reindex_customers", lambda lock: self._reindex(lock, full), stderr=self.stderr)
 
-    def _reindex(self, full):
+    def _reindex(self, lock, full):
+        self.lock = lock
         started = time.monotonic()
         since = None if full else indexing.incremental_since()
         if since is None:

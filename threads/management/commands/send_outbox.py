@@ -1,4 +1,4 @@
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand
 
 from crm import locks
 from pok.models import Pok
@@ -9,14 +9,9 @@ class Command(BaseCommand):
     help = "Send queued replies and retry failed ones whose back-off has passed."
 
     def handle(self, *args, **options):
-        try:
-            with locks.exclusive("send_outbox") as lock:
-                counts = send_due(before_each=lock.check)
-        except locks.Busy as busy:
-            self.stderr.write(str(busy))
+        counts = locks.run_exclusively("send_outbox", lambda lock: send_due(before_each=lock.check), stderr=self.stderr)
+        if counts is None:
             return
-        except locks.Lost as lost:
-            raise CommandError(str(lost)) from None
         self.stdout.write(
             f"Outbox: sent {counts['sent']}, failed {counts['failed']}, "
             f"interrupted sends set aside for a person {counts['interrupted']}"

@@ -1,4 +1,4 @@
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand
 from django.utils import timezone
 
 from crm import locks
@@ -9,14 +9,13 @@ class Command(BaseCommand):
     help = "Mail each owner who chose an e-mail digest the threads they own where a customer wrote since the last one."
 
     def handle(self, *args, **options):
-        try:
-            with locks.exclusive("send_owner_digests") as lock:
-                counts = send_digests(timezone.now(), report=self._report, before_each=lock.check)
-        except locks.Busy as busy:
-            self.stderr.write(str(busy))
+        counts = locks.run_exclusively(
+            "send_owner_digests",
+            lambda lock: send_digests(timezone.now(), report=self._report, before_each=lock.check),
+            stderr=self.stderr,
+        )
+        if counts is None:
             return
-        except locks.Lost as lost:
-            raise CommandError(str(lost)) from None
         self.stdout.write(
             f"Owner digests: sent {counts['sent']}, failed {counts['failed']} (their messages wait for the next run), "
             f"interrupted and set aside {counts['interrupted']}, owners with nothing new {counts['nothing_new']}"
