@@ -6,6 +6,7 @@ from django.contrib.auth.models import User
 from django.db.models import QuerySet
 from django.http import Http404
 
+from crm.staff import by_shown_name
 from pok.models import Pok
 
 
@@ -25,4 +26,4 @@ def pok_or_404(user: User, pok_id: int) -> Pok:
 
 def pok_staff(pok: Pok | int | None) -> QuerySet[User]:
     """The active users assigned to the POK: the only ones who may own its threads (spec 3.3)."""
-    return get_user_model().objects.filter(pok_memberships__pok=pok, is_active=True).order_by("username")
+    return by_shown_name(get_user_model().objects.filter(pok_memberships__pok=pok, is_active=True))

@@ -22,6 +22,7 @@ from django.db.models import (
 )
 from django.db.models.functions import Concat, Trim
 
+from crm.staff import by_shown_name
 from customers.baselinker import SearchButton, search_buttons
 from pok.models import Pok
 from pok.permissions import visible_poks
@@ -238,9 +239,7 @@ def answered_owned(user: User, after: datetime) -> list[Thread]:
 
 def possible_owners(user: User) -> QuerySet[User]:
     """Everyone who works in a POK the user sees: whom the user's threads may be handed to."""
-    return (
-        User.objects.filter(pok_memberships__pok__in=visible_poks(user), is_active=True).distinct().order_by("username")
-    )
+    return by_shown_name(User.objects.filter(pok_memberships__pok__in=visible_poks(user), is_active=True).distinct())
 
 
 def next_to_answer(pok: Pok, after: Thread | None) -> tuple[Thread | None, bool]:
