@@ -185,3 +185,29 @@ def test_a_wrong_bucket_setting_is_one_line(variables, named, run_manage, monkey
     result = run_manage("check")
     assert result.returncode != 0
     assert result.stderr.strip().count("\n") == 0 and named in result.stderr
+
+
+def test_mail_whose_files_cannot_be_written_stays_on_the_server_until_the_store_is_back(
+    transactional_db, s3_bucket, s3_server, imap_pok, server, run_manage, media_root, monkeypatch
+):
+    raw = mail(subject="Reklamacja", attachments=[("zdjecie.pdf", PAYLOAD, "application/pdf")])
+    server.append(raw)
+    live_endpoint = s3_server.environment(s3_bucket)["CRM_S3_ENDPOINT_URL"]
+    monkeypatch.setenv("CRM_S3_ENDPOINT_URL", f"http://{HOST}:{free_port()}")
+
+    down = run_manage("sync_inbox")
+
+    assert Message.objects.filter(pok=imap_pok).count() == 0, "nothing half-stored while the store is down"
+    assert len(server.messages()) == 1, "the mail stays on the server"
+    assert "failed 1" in down.stdout, down.stdout + down.stderr
+    assert s3_server.keys(s3_bucket) == []
+    assert files_on_disk(media_root) == []
+
+    monkeypatch.setenv("CRM_S3_ENDPOINT_URL", live_endpoint)
+    back = run_manage("sync_inbox")
+
+    assert back.returncode == 0, back.stderr
+    message = Message.objects.get(pok=imap_pok)
+    assert message.attachments.get().file.name in s3_server.keys(s3_bucket)
+    assert run_manage("sync_inbox").returncode == 0
+    assert Message.objects.filter(pok=imap_pok).count() == 1, "stored once"
