@@ -11,15 +11,17 @@ from email.utils import format_datetime, make_msgid
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
+from django.db.models import Max
 from django.utils import timezone
 
 from mailsync.storing import store_message
 from pok.models import Pok, PokStaff
 from threads import services
-from threads.models import Delivery, Message, Status
+from threads.models import Delivery, Message, Status, Thread, ThreadEvent
 
 DEMO_PASSWORD = "demo-crm-2026"
 STAFF = [("anna", "Anna", "Nowak"), ("john", "John", "Smith")]
+STAFF_MAIL_DOMAIN = "crm-demo.example"  # staff have addresses, so that the digest and hand-over notices can be tried
 POKS = [
     ("Sklep Gęś – BOK", "pl", "bok@sklep-ges.example", "Sklep Gęś – Biuro Obsługi Klienta", ["demo", "anna"]),
     ("Goose Shop – Support", "en", "support@goose-shop.example", "Goose Shop Support", ["demo", "john"]),
@@ -128,12 +130,25 @@ def _staff() -> dict:
     User = get_user_model()
     users = {}
     demo, _created = User.objects.get_or_create(
-        username="demo", defaults={"is_staff": True, "is_superuser": True, "first_name": "Demo", "last_name": "Admin"}
+        username="demo",
+        defaults={
+            "is_staff": True,
+            "is_superuser": True,
+            "first_name": "Demo",
+            "last_name": "Admin",
+            "email": f"demo@{STAFF_MAIL_DOMAIN}",
+        },
     )
     users["demo"] = demo
     for username, first, last in STAFF:
         users[username], _created = User.objects.get_or_create(
-            username=username, defaults={"is_staff": True, "first_name": first, "last_name": last}
+            username=username,
+            defaults={
+                "is_staff": True,
+                "first_name": first,
+                "last_name": last,
+                "email": f"{username}@{STAFF_MAIL_DOMAIN}",
+            },
         )
     for user in users.values():
         user.set_password(DEMO_PASSWORD)
@@ -163,25 +178,31 @@ def _pok(users, name, language, address, from_name, staff) -> Pok:
 def _conversation(poks, users, number, pok_index, name, email, subject, first, reply, follow_up, status):
     pok = poks[pok_index]
     staff = users["anna" if pok_index == 0 else "john"]
-    start = timezone.now() - timedelta(days=len(CONVERSATIONS) - number, hours=number)
+    start = (timezone.now() - timedelta(days=len(CONVERSATIONS) - number, hours=number)).replace(microsecond=0)
     attachment = PHOTO if "załączniku" in first else None
     _status, message = store_message(pok, _customer_mail(pok, name, email, subject, first, start, attachment))
     thread = message.thread
+    Thread.objects.filter(pk=thread.pk).update(created_at=start)
+    dated = _backdate_history(thread, after=0, when=start)
     if reply:
         sent = services.reply(thread, author=staff, text=reply, then_status=Status.WAITING)
         _backdate(sent, start + timedelta(hours=2))
         # The demo servers do not exist: the reply counts as delivered, nothing goes out.
         Message.objects.filter(pk=sent.pk).update(delivery=Delivery.SENT, sent_at=start + timedelta(hours=2))
         services.settle_delivery(Message.objects.get(pk=sent.pk))
+        dated = _backdate_history(thread, after=dated, when=start + timedelta(hours=2))
     if follow_up:
         raw = _customer_mail(pok, name, email, f"Re: [{thread.token}] {subject}", follow_up, start + timedelta(hours=5))
         store_message(pok, raw)
+        dated = _backdate_history(thread, after=dated, when=start + timedelta(hours=5))
     if number == 0:
-        services.add_note(thread, author=users["demo"], text="Klient dzwonił, sprawdzamy w InPost.")
+        note = services.add_note(thread, author=users["demo"], text="Klient dzwonił, sprawdzamy w InPost.")
+        _backdate(note, start + timedelta(hours=6))
     services.refresh_counters(thread)
     thread.refresh_from_db()
     if thread.status != status:
         services.change_status(thread, status=status, actor=staff)
+    _backdate_history(thread, after=dated, when=start + timedelta(hours=6))
 
 
 def _customer_mail(pok, name, email, subject, text, when, attachment=None) -> bytes:
@@ -199,3 +220,11 @@ def _customer_mail(pok, name, email, subject, text, when, attachment=None) -> by
 
 def _backdate(message: Message, when) -> None:
     Message.objects.filter(pk=message.pk).update(date=when)
+
+
+def _backdate_history(thread: Thread, *, after: int, when) -> int:
+    """Dates the thread's history written since event `after` at `when`, as if it had happened then, so the
+    history reads in step with the backdated mail; returns the last event's id."""
+    events = ThreadEvent.objects.filter(thread=thread, pk__gt=after)
+    events.update(created_at=when)
+    return ThreadEvent.objects.filter(thread=thread).aggregate(last=Max("pk"))["last"] or after

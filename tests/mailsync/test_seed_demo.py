@@ -1,6 +1,7 @@
 import io
 
 import pytest
+from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.db.models.functions import Lower
 
@@ -39,6 +40,11 @@ def test_seed_demo_counts_and_idempotence():
     assert first["Pok"] == 2
     assert first["Thread"] == 8
     assert first["Attachment"] == 1
+    assert set(get_user_model().objects.values_list("email", flat=True)) == {
+        "demo@crm-demo.example",
+        "anna@crm-demo.example",
+        "john@crm-demo.example",
+    }, "staff have addresses for digests and notices"
     call_command("seed_demo", customers=400, stdout=io.StringIO())
     assert counts() == first
     call_command("seed_demo", customers=500, stdout=io.StringIO())
@@ -76,3 +82,18 @@ def test_demo_customers_are_searchable():
     from search.models import CustomerIndexEntry
 
     assert CustomerIndexEntry.objects.count() == 90
+
+
+def test_demo_history_reads_in_step_with_its_backdated_mail():
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    call_command("seed_demo", customers=50, stdout=io.StringIO())
+    a_day_ago = timezone.now() - timedelta(days=1)
+    for thread in Thread.objects.all():
+        dates = sorted(thread.messages.values_list("date", flat=True))
+        events = list(thread.events.values_list("created_at", flat=True))
+        assert thread.created_at == dates[0], thread.subject
+        assert events and all(dates[0] <= at <= dates[-1] + timedelta(hours=6) for at in events), thread.subject
+        assert all(at < a_day_ago for at in events + dates), thread.subject
