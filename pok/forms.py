@@ -40,6 +40,14 @@ class PokForm(forms.ModelForm):
         model = Pok
         formfield_callback = url_with_https
         exclude = PASSWORD_FIELDS  # noqa: DJ006 - every field but the write-only passwords, which have their own inputs
+        # The admin's integer box is too narrow for 26214400: it read as 262144.
+        widgets = {"max_message_bytes": forms.NumberInput(attrs={"class": "vTextField"})}
+        help_texts = {
+            "max_message_bytes": _(
+                "In bytes: 26214400 is 25 MB. A larger message stays on the server; its headers are stored and "
+                "the thread marks it as too large, left on the mail server."
+            )
+        }
 
     def save(self, commit=True):
         pok = super().save(commit=False)
