@@ -7,11 +7,14 @@ trigram index.
 """
 
 import re
+from collections import defaultdict
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from django.db.models import Q
 from django.utils.translation import gettext as _
 
+from customers.models import Address, Customer
 from search.highlight import Field, marked, match_spans
 from search.models import CustomerIndexEntry
 from search.normalize import digits, fold, query_number_forms, unique, words
@@ -20,7 +23,7 @@ MAX_RESULTS = 20
 MAX_QUERY_CHARS = 100
 MAX_WORDS = 6
 DISPLAY_FIELDS = ("customer_id", "firstname", "lastname", "email", "phone", "text")
-ELSEWHERE_WORDS_SHOWN = 3
+ELSEWHERE_SHOWN = 2
 MIN_WORD_CHARS = 2
 TRIGRAM = 3
 # A phone or NIP typed with spaces ("+48 600 100 200", "PL 123 456 32 18")
@@ -33,19 +36,20 @@ Term = tuple[str, ...]
 
 @dataclass
 class SearchHit:
-    """A result as one line: its shown fields with the matched text marked, and the index words matched
-    outside them (an address, a company, a tax id)."""
+    """A result as one line: its shown fields with the matched text marked, then the values outside them
+    (a company, an address, a tax id) that hold the rest of the query, marked the same way."""
 
     customer: CustomerIndexEntry
     fields: list[Field]
-    elsewhere: list[str]
+    elsewhere: list[Field]
+
+    @property
+    def shown(self) -> list[Field]:
+        return self.fields + self.elsewhere
 
     @property
     def matched_in(self) -> str:
-        labels = [shown.label for shown in self.fields if shown.matched]
-        if self.elsewhere:
-            labels.append(_("address, company or tax ID"))
-        return ", ".join(labels)
+        return ", ".join(unique([shown.label for shown in self.shown if shown.matched]))
 
 
 @dataclass
@@ -56,9 +60,15 @@ class SearchOutcome:
     hint: str = ""
     terms: list[Term] = field(default_factory=list)
 
-    @property
+    @cached_property
     def hits(self) -> list[SearchHit]:
-        return [search_hit(customer, self.terms) for customer in self.customers]
+        hits = [search_hit(customer, self.terms) for customer in self.customers]
+        wanting = {hit.customer.customer_id: hit for hit in hits if hit.elsewhere}
+        if wanting:
+            for customer_id, values in other_values(list(wanting)).items():
+                hit = wanting[customer_id]
+                hit.elsewhere = elsewhere_fields(values, _unseen(hit, self.terms)) or hit.elsewhere
+        return hits
 
 
 def search_customers(raw_query: str) -> SearchOutcome:
@@ -72,8 +82,9 @@ def search_customers(raw_query: str) -> SearchOutcome:
 
 
 def search_hit(customer: CustomerIndexEntry, terms: list[Term]) -> SearchHit:
-    """Which shown field each query word matched; a word matching none of them is shown as the index
-    word it matched (folded, as the index keeps it)."""
+    """Which shown field each query word matched. A word matching none of them is first shown as the
+    index word it matched (folded, as the index keeps it); `SearchOutcome.hits` then puts the shop's own
+    value in its place (see elsewhere_fields)."""
     forms = [form for term in terms for form in term]
     shown = [
         (_("first and last name"), f"{customer.firstname} {customer.lastname}".strip()),
@@ -83,8 +94,50 @@ def search_hit(customer: CustomerIndexEntry, terms: list[Term]) -> SearchHit:
         shown.append((_("phone"), customer.phone))
     fields = [Field(label, marked(value, forms)) for label, value in shown]
     unseen = [term for term in terms if not any(match_spans(value, list(term)) for _label, value in shown)]
-    elsewhere = [word for word in customer.text.split() if any(form in word for term in unseen for form in term)]
-    return SearchHit(customer, fields, unique(elsewhere)[:ELSEWHERE_WORDS_SHOWN])
+    words = [word for word in customer.text.split() if any(form in word for term in unseen for form in term)]
+    label = _("address, company or tax ID")
+    return SearchHit(customer, fields, [Field(label, [(word, True)]) for word in unique(words)[:ELSEWHERE_SHOWN]])
+
+
+def other_values(customer_ids: list[int]) -> dict[int, list[tuple[str, str]]]:
+    """The customers' indexed values beyond those a result shows, as (label, value) in the shop's own
+    spelling: company, addresses (current and newest first), names on addresses, phones, tax ids."""
+    values: dict[int, list[tuple[str, str]]] = defaultdict(list)
+    for customer_id, company in Customer.objects.filter(id_customer__in=customer_ids).values_list(
+        "id_customer", "company"
+    ):
+        values[customer_id].append((_("company"), company))
+    addresses = Address.objects.filter(customer_id__in=customer_ids).order_by("deleted", "-date_upd", "-id_address")
+    for address in addresses.values():
+        place = " ".join(part for part in (address["postcode"], address["city"]) if part)
+        street = ", ".join(part for part in (address["address1"], address["address2"], place) if part)
+        name = f"{address['firstname']} {address['lastname']}".strip()
+        values[address["customer_id"]] += [
+            (_("company"), address["company"]),
+            (_("address"), street),
+            (_("name on an address"), name),
+            (_("phone"), address["phone"]),
+            (_("phone"), address["phone_mobile"]),
+            (_("tax ID"), address["vat_number"]),
+            (_("tax ID"), address["dni"]),
+        ]
+    return values
+
+
+def elsewhere_fields(values: list[tuple[str, str]], unseen: list[Term]) -> list[Field]:
+    """The first values holding any of the query words the shown fields did not, with those words marked."""
+    forms = [form for term in unseen for form in term]
+    found, seen = [], set()
+    for label, value in values:
+        if value and value not in seen and match_spans(value, forms):
+            seen.add(value)
+            found.append(Field(label, marked(value, forms)))
+    return found[:ELSEWHERE_SHOWN]
+
+
+def _unseen(hit: SearchHit, terms: list[Term]) -> list[Term]:
+    shown = ["".join(text for text, _matched in field.parts) for field in hit.fields]
+    return [term for term in terms if not any(match_spans(value, list(term)) for value in shown)]
 
 
 def parse_query(query: str) -> list[Term]:
