@@ -182,7 +182,7 @@ def _conversation(poks, users, number, pok_index, name, email, subject, first, r
     attachment = PHOTO if "załączniku" in first else None
     _status, message = store_message(pok, _customer_mail(pok, name, email, subject, first, start, attachment))
     thread = message.thread
-    Thread.objects.filter(pk=thread.pk).update(created_at=start)
+    Thread.objects.filter(pk=thread.pk).update(created_at=start, last_customer_at=start)
     dated = _backdate_history(thread, after=0, when=start)
     if reply:
         sent = services.reply(thread, author=staff, text=reply, then_status=Status.WAITING)
@@ -194,6 +194,7 @@ def _conversation(poks, users, number, pok_index, name, email, subject, first, r
     if follow_up:
         raw = _customer_mail(pok, name, email, f"Re: [{thread.token}] {subject}", follow_up, start + timedelta(hours=5))
         store_message(pok, raw)
+        Thread.objects.filter(pk=thread.pk).update(last_customer_at=start + timedelta(hours=5))
         dated = _backdate_history(thread, after=dated, when=start + timedelta(hours=5))
     if number == 0:
         note = services.add_note(thread, author=users["demo"], text="Klient dzwonił, sprawdzamy w InPost.")

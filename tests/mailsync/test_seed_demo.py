@@ -95,5 +95,7 @@ def test_demo_history_reads_in_step_with_its_backdated_mail():
         dates = sorted(thread.messages.values_list("date", flat=True))
         events = list(thread.events.values_list("created_at", flat=True))
         assert thread.created_at == dates[0], thread.subject
+        customer_dates = thread.messages.filter(direction=Direction.INCOMING).values_list("date", flat=True)
+        assert thread.last_customer_at == max(customer_dates), "the customer waits since their mail's date"
         assert events and all(dates[0] <= at <= dates[-1] + timedelta(hours=6) for at in events), thread.subject
         assert all(at < a_day_ago for at in events + dates), thread.subject
