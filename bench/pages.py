@@ -19,6 +19,7 @@ the next runs (building 1,000,000 threads takes minutes).
     .venv/bin/python bench/pages.py --threads 100000      # quicker
     .venv/bin/python bench/pages.py --previous none       # without the previous revision
     .venv/bin/python bench/pages.py --threads 1000000 --server postgres://postgres@127.0.0.1:55432/postgres
+    .venv/bin/python bench/pages.py --rendering --previous baf1f54 --server ...  # only the INBOX against baf1f54
 
 Targets: each page's median at --threads within 1.3x of the same page at --small, with the same
 query count; the INBOX's time outside SQL at most a third of the previous revision's.
@@ -66,19 +67,23 @@ def main() -> None:
         with django_on_postgresql(args.database_url, "bench_pages"):
             serve(args)
         return
+    sizes = (args.small,) if args.rendering else (args.small, args.threads)
     if args.server:
-        urls = {size: _kept_database(args.server, f"bench_pages_{size}") for size in (args.small, args.threads)}
+        urls = {size: _kept_database(args.server, f"bench_pages_{size}") for size in sizes}
         measured, previous = _measure_all(urls, args)
     else:
         from tests.servers.postgres import start_postgres
 
         server = start_postgres()
         try:
-            urls = {size: server.create_database(f"bench_pages_{size}") for size in (args.small, args.threads)}
+            urls = {size: server.create_database(f"bench_pages_{size}") for size in sizes}
             measured, previous = _measure_all(urls, args)
         finally:
             server.stop()
-    compare(measured[args.small], measured[args.threads], args, previous)
+    if args.rendering:
+        _compare_rendering(measured[args.small], previous)
+    else:
+        compare(measured[args.small], measured[args.threads], args, previous)
 
 
 def _measure_all(urls: dict[int, str], args):
@@ -92,8 +97,9 @@ def _measure_all(urls: dict[int, str], args):
         return {size: measured[f"{size:,} threads"] for size in urls}
 
     try:
+        prefix = "INBOX" if args.rendering else ""
         if args.previous == "none":
-            return by_size(_interleaved(workers, args.repeat)), {}
+            return by_size(_interleaved(workers, args.repeat, prefix)), {}
         revision = resolve(args.previous)
         with checked_out(revision) as folder:
             # This harness, the previous revision's code: the copy of this file finds its project in `folder`.
@@ -101,7 +107,7 @@ def _measure_all(urls: dict[int, str], args):
             (folder / "bench" / "database.py").write_text((PROJECT_ROOT / "bench" / "database.py").read_text())
             label = f"previous {revision[:10]}"
             workers.append(Worker(label, urls[args.small], args.small, args, folder))
-            measured = _interleaved(workers, args.repeat)
+            measured = _interleaved(workers, args.repeat, prefix)
         previous = {name: (median, sql, queries) for name, median, _, sql, queries in measured.pop(label)}
         return by_size(measured), previous
     finally:
@@ -141,10 +147,11 @@ class Worker:
             self.process.wait()
 
 
-def _interleaved(workers: list[Worker], repeat: int) -> dict[str, list[tuple]]:
-    """Worker label -> (page, median ms, slowest ms, median SQL ms, queries) per page."""
+def _interleaved(workers: list[Worker], repeat: int, prefix: str = "") -> dict[str, list[tuple]]:
+    """Worker label -> (page, median ms, slowest ms, median SQL ms, queries) per page whose name starts with
+    `prefix`."""
     results = {worker.label: [] for worker in workers}
-    for name in workers[0].pages:
+    for name in [name for name in workers[0].pages if name.startswith(prefix)]:
         serving = [worker for worker in workers if name in worker.pages]
         samples = {worker.label: [] for worker in serving}
         for turn in range(WARM_UP + repeat):
@@ -560,6 +567,12 @@ def _arguments():
         "--previous",
         default="merge-base",
         help="git revision to compare the rendering with, or none (default: merge-base with main)",
+    )
+    parser.add_argument(
+        "--rendering",
+        action="store_true",
+        help="only the INBOX pages on the small archive against the previous revision (the rendering comparison, "
+        "quick to repeat while working on it)",
     )
     parser.add_argument("--serve", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--orders", type=int, default=200, help="extra orders of the card's customer (default 200)")
