@@ -135,6 +135,10 @@ class ThreadTable(tables.Table):
         return _Labels()
 
     @cached_property
+    def _ages(self) -> ages.Ages:
+        return ages.Ages()
+
+    @cached_property
     def _pick_attrs(self) -> str:
         """The tick box's attributes after its value (the same in every row, as CheckBoxColumn.render adds them)."""
         return AttributeDict(self.base_columns["pick"].attrs["input"]).as_html()
@@ -148,12 +152,12 @@ class ThreadTable(tables.Table):
     def _cell_last_message_at(self, record):
         if not record.last_message_at:
             return "—"
-        ago = ages.ago(record.last_message_at)
+        ago = self._ages.ago(record.last_message_at)
         if record.status != Status.NEW or record.last_customer_at is None:
             return ago
         # Arrival, or the mail's own date when earlier: a first sync of an old mailbox fetches old mail now.
         since = min(record.last_customer_at, record.last_message_at)
-        return f'{ago}<br><small class="waiting">{ages.waiting(since)}</small>'
+        return f'{ago}<br><small class="waiting">{self._ages.waiting(since)}</small>'
 
     def _cell_sender(self, record):
         name = f"<strong>{escape(record.customer_name)}</strong><br>" if record.customer_name else ""
