@@ -22,6 +22,7 @@ from django.db.models import (
 )
 from django.db.models.functions import Concat, Trim
 
+from crm import prepared
 from crm.staff import by_shown_name
 from customers.baselinker import SearchButton, search_buttons
 from pok.models import Pok
@@ -90,32 +91,45 @@ class PokPanel:
 
 def pok_panels(user: User) -> list[PokPanel]:
     """Every POK the user sees with its thread counts, its undelivered threads and the user's unread INBOX
-    threads: two queries, however many POKs. The status counts come from the counters (threads/counts.py)
-    and cost the same at any size; the POKs' query counts, per POK, the undelivered threads from the partial
-    index thread_undelivered, which holds only those, and the unread ones among the INBOX threads only
-    (partial index thread_inbox_customer) up to COUNT_CAP + 1 ("1000+")."""
+    threads: one query, however many POKs. The status counts come from the counters (threads/counts.py)
+    and cost the same at any size; the undelivered threads are counted per POK from the partial index
+    thread_undelivered, which holds only those, and the unread ones among the INBOX threads only (partial
+    index thread_inbox_customer) up to COUNT_CAP + 1 ("1000+"). Drawn on every staff page: the query's SQL
+    is built once per process (crm.prepared)."""
+    panels = []
+    for pok in prepared.for_user("pok_panels", _panel_poks, user):
+        unread_count = pok.unread_count or 0
+        counts = {status: getattr(pok, f"{status}_count") or 0 for status in Status.values}
+        panels.append(
+            PokPanel(
+                pok,
+                **counts,
+                undelivered=pok.undelivered_count or 0,
+                unread=min(unread_count, COUNT_CAP),
+                unread_capped=unread_count > COUNT_CAP,
+            )
+        )
+    return panels
+
+
+def _panel_poks(user: User) -> QuerySet[Pok]:
     undelivered = Thread.objects.filter(UNDELIVERED_THREAD, pok=OuterRef("pk")).order_by().values("pok")
-    poks = (
+    by_status = {
+        f"{status}_count": Subquery(
+            _counters(pok=OuterRef("pk"), status=status).values("pok").annotate(n=Sum("count")).values("n")
+        )
+        for status in Status.values
+    }
+    return (
         visible_poks(user)
         .order_by("name")
         .annotate(
+            **by_status,
             # COUNT(*): an index-only scan
             undelivered_count=Subquery(undelivered.annotate(n=Count("*")).values("n")),
             unread_count=_unread_count(user),
         )
     )
-    panels = {}
-    for pok in poks:
-        unread_count = pok.unread_count or 0
-        panels[pok.pk] = PokPanel(
-            pok,
-            undelivered=pok.undelivered_count or 0,
-            unread=min(unread_count, COUNT_CAP),
-            unread_capped=unread_count > COUNT_CAP,
-        )
-    for pok_id, status, count in _counters(pok__in=list(panels)).values_list("pok", "status").annotate(n=Sum("count")):
-        setattr(panels[pok_id], status, count)
-    return list(panels.values())
 
 
 def _unread_count(user: User) -> Subquery:

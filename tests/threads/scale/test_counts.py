@@ -169,7 +169,7 @@ def test_panels_and_owned_counts_read_the_counters(django_assert_num_queries):
     thread = Thread.objects.filter(pok=world.poks[0]).first()
     services.assign_owner(thread, owner=anna)
     services.change_status(thread, status=Status.WAITING)
-    with django_assert_num_queries(2):
+    with django_assert_num_queries(1):
         panels = {panel.pok.pk: panel for panel in pok_panels(anna)}
     for pok in world.poks:
         by_status = Counter(Thread.objects.filter(pok=pok).values_list("status", flat=True))
