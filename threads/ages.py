@@ -8,8 +8,9 @@ from html import escape
 from django.utils import timezone
 from django.utils.dateformat import re_escaped, re_formatchars
 from django.utils.formats import date_format, get_format
+from django.utils.html import avoid_wrapping
 from django.utils.safestring import SafeString
-from django.utils.timesince import TIME_STRINGS, timesince
+from django.utils.timesince import TIME_STRINGS
 from django.utils.translation import gettext as _
 
 
@@ -26,50 +27,66 @@ def exact_time(value: datetime) -> str:
     return Ages().exact_time(value)
 
 
-class _Words:
-    """One unit of timesince's words ("%(num)d days"), translated once per number: a page of 50 rows has a
-    handful of distinct ages, and each lazy translation costs a catalog look-up."""
+# Seconds of the units below a month, largest first (as django.utils.timesince counts them).
+SHORT_UNITS = (("week", 7 * 24 * 3600), ("day", 24 * 3600), ("hour", 3600), ("minute", 60))
 
-    def __init__(self, words):
-        self._words = words
-        self._drawn: dict[int, str] = {}
 
-    def __mod__(self, values: dict) -> str:
-        num = values["num"]
-        if num not in self._drawn:
-            self._drawn[num] = str(self._words % values)
-        return self._drawn[num]
+def largest_unit(value: datetime, now: datetime) -> tuple[str, int]:
+    """The largest non-zero unit of the time from `value` to `now`, as Django's timesince(depth=1) picks it
+    (its calendar months and years; 0 minutes for no time or a future `value`) without drawing the words:
+    a page draws a handful of distinct ages, their words are translated once each."""
+    now = now.astimezone(value.tzinfo) if value.tzinfo is not None else now
+    delta = now - value
+    if delta.days * 24 * 3600 + delta.seconds <= 0:
+        return "minute", 0
+    months = (now.year - value.year) * 12 + (now.month - value.month)
+    if value.day > now.day or (value.day == now.day and value.time() > now.time()):
+        months -= 1
+    if months >= 12:
+        return "year", months // 12
+    if months:
+        return "month", months
+    seconds = delta.total_seconds()
+    for unit, length in SHORT_UNITS:
+        if seconds >= length:
+            return unit, int(seconds // length)
+    return "minute", 0
 
 
 class Ages:
     """The ages of one page's cells, against one "now": the time zone, the words and the date format are looked
-    up once per page instead of once per cell (Django's timesince draws the age, so the words are its own)."""
+    up once per page instead of once per cell, each distinct age's words translated once (timesince's words)."""
 
     def __init__(self, now: datetime | None = None):
         self.now = now or timezone.now()
         self._zone = timezone.get_current_timezone()
-        self._words = {unit: _Words(words) for unit, words in TIME_STRINGS.items()}
+        self._drawn: dict[tuple[str, str, int], str] = {}
         self._ago = _("%(time)s ago")
         self._waiting = _("waiting %(time)s")
         self._format = numeric_date_template(str(get_format("SHORT_DATETIME_FORMAT")))
 
     def ago(self, value: datetime) -> SafeString:
-        return self._when(value, self._ago % {"time": self._age(value)})
+        return self._when(value, self._ago)
 
     def waiting(self, since: datetime) -> SafeString:
-        return self._when(since, self._waiting % {"time": self._age(since)})
+        return self._when(since, self._waiting)
 
     def exact_time(self, value: datetime) -> str:
         local = value.astimezone(self._zone)
         return self._format.format(local) if self._format else date_format(local, "SHORT_DATETIME_FORMAT")
 
-    def _when(self, value: datetime, text: str) -> SafeString:
+    def _when(self, value: datetime, words: str) -> SafeString:
         exact = escape(self.exact_time(value))
-        return SafeString(f'<time datetime="{escape(value.isoformat())}" title="{exact}">{escape(text)}</time>')
+        text = self._text(words, *largest_unit(value, self.now))
+        return SafeString(f'<time datetime="{escape(value.isoformat())}" title="{exact}">{text}</time>')
 
-    def _age(self, value: datetime) -> str:
-        # The largest unit only: "6 days", "6 dni".
-        return timesince(value, now=self.now, time_strings=self._words, depth=1)
+    def _text(self, words: str, unit: str, count: int) -> str:
+        """ "6 days ago" (escaped), with timesince's words and non-breaking spaces."""
+        key = (words, unit, count)
+        if key not in self._drawn:
+            age = avoid_wrapping(TIME_STRINGS[unit] % {"num": count})
+            self._drawn[key] = escape(words % {"time": age})
+        return self._drawn[key]
 
 
 # The numeric letters of Django's date formats as str.format fields, each padded as django.utils.dateformat does.

@@ -1,18 +1,21 @@
 """The thread tables' rows drawn in Python are exactly what django-tables2's own template draws."""
 
+import random
 import re
-from datetime import datetime
+from datetime import UTC, datetime, timedelta
+from html import escape
 
 import pytest
 from django.template.loader import render_to_string
 from django.test import RequestFactory
 from django.utils import dateformat, translation
 from django.utils.formats import date_format
+from django.utils.timesince import timesince
 from django.utils.timezone import localtime
 
 from tests.threads.ui.mails import receive_threads
 from threads import services
-from threads.ages import exact_time, numeric_date_template
+from threads.ages import Ages, exact_time, numeric_date_template
 from threads.models import Status, Thread
 from threads.selectors import INBOX_STATUSES, owned_threads, pok_threads, with_unread
 from threads.tables import ThreadTable, paginate
@@ -86,3 +89,21 @@ def test_last_message_cells_match_date_format(pok_a, language):
         for thread in Thread.objects.all():
             expected = date_format(localtime(thread.last_message_at), "SHORT_DATETIME_FORMAT")
             assert exact_time(thread.last_message_at) == expected
+
+
+@pytest.mark.parametrize("language", ["pl", "en"])
+def test_ages_say_what_timesince_says(language):
+    """largest_unit and the words drawn once per page give Django's timesince(depth=1), month ends included."""
+    rng = random.Random(11)
+    now = datetime(2026, 3, 31, 12, 30, 15, tzinfo=UTC)
+    values = [now - timedelta(seconds=rng.randint(-3600, 3 * 365 * 24 * 3600)) for _ in range(2000)]
+    values += [datetime(2026, 2, 28, 12, 30, 16, tzinfo=UTC), datetime(2025, 3, 31, 12, 30, 15, tzinfo=UTC), now]
+    values += [now - timedelta(seconds=59), now - timedelta(days=28, microseconds=1)]
+    with translation.override(language):
+        ages = Ages(now)
+        for value in values:
+            expected = timesince(value, now, depth=1)
+            assert ages.ago(value) == (
+                f'<time datetime="{value.isoformat()}" title="{exact_time(value)}">'
+                f"{escape(translation.gettext('%(time)s ago') % {'time': expected})}</time>"
+            )
