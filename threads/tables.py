@@ -1,5 +1,6 @@
 """The thread lists of a POK (spec 7): every column sortable, problems marked."""
 
+from functools import lru_cache
 from html import escape  # what django.utils.html.escape does, without its lazy-string check per call
 from urllib.parse import quote_plus
 
@@ -7,8 +8,8 @@ import django_tables2 as tables
 from django.urls import reverse
 from django.utils.functional import cached_property
 from django.utils.safestring import SafeString
+from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext
 from django_tables2 import RequestConfig
 from django_tables2.paginators import LazyPaginator
 from django_tables2.utils import AttributeDict
@@ -49,10 +50,12 @@ def _row_class(record) -> str:
 
 
 class _Labels:
-    """The translated words of the cells, looked up once per table instead of once per row."""
+    """The translated words of the cells, looked up once per language (_labels) instead of once per row."""
 
     def __init__(self):
         self._counts: dict[int, str] = {}
+        # The tick box's attributes after its value (the same in every row, as CheckBoxColumn.render adds them).
+        self.pick_attrs = AttributeDict(ThreadTable.base_columns["pick"].attrs["input"]).as_html()
         self.no_subject = escape(str(_("(no subject)")))
         self.statuses = {status.value: escape(str(status.label)) for status in Status}
         self.problem = f'<span class="mark" title="{escape(str(_("A message could not be read in full")))}">⚠</span> '
@@ -74,6 +77,11 @@ class _Labels:
         if record.has_failed_delivery:
             return marks + self.failed
         return marks + self.sending if record.has_pending_delivery else marks
+
+
+@lru_cache(maxsize=16)
+def _labels(language: str) -> _Labels:
+    return _Labels()
 
 
 def _short_address(address: str, own: str) -> str:
@@ -121,8 +129,7 @@ class ThreadTable(tables.Table):
         """The page's rows as django-tables2 would render them (tests/threads/scale compares), without its
         template layers per cell: each cell is one method building its HTML with escape(), the page's
         translated words looked up once (the render_* methods of the generic path call the same ones)."""
-        # The cells' attributes (col-<name>) do not depend on the row: computed once per column.
-        cells = [(column.attrs["td"].as_html(), getattr(self, f"_cell_{column.name}")) for column in self.columns]
+        cells = [(self._td_attrs(column), getattr(self, f"_cell_{column.name}")) for column in self.columns]
         rows = []
         for counter, row in enumerate(self.paginated_rows):
             record = row.record
@@ -132,19 +139,22 @@ class ThreadTable(tables.Table):
 
     @cached_property
     def _labels(self) -> _Labels:
-        return _Labels()
+        return _labels(get_language())
+
+    _td_attrs_of: dict[str, str] = {}
+
+    def _td_attrs(self, column) -> str:
+        """A column's cell attributes (col-<name>): the same in every row and every table, computed once."""
+        if column.name not in self._td_attrs_of:
+            self._td_attrs_of[column.name] = column.attrs["td"].as_html()
+        return self._td_attrs_of[column.name]
 
     @cached_property
     def _ages(self) -> ages.Ages:
         return ages.Ages()
 
-    @cached_property
-    def _pick_attrs(self) -> str:
-        """The tick box's attributes after its value (the same in every row, as CheckBoxColumn.render adds them)."""
-        return AttributeDict(self.base_columns["pick"].attrs["input"]).as_html()
-
     def _cell_pick(self, record):
-        return f'<input type="checkbox" name="pick" value="{escape(record.public_id)}" {self._pick_attrs} />'
+        return f'<input type="checkbox" name="pick" value="{escape(record.public_id)}" {self._labels.pick_attrs} />'
 
     def _cell_pok(self, record):
         return escape(record.pok.name)
