@@ -16,6 +16,7 @@ from django_tables2.utils import AttributeDict
 
 from threads import ages
 from threads.models import Status
+from threads.selectors import table_rows
 
 PER_PAGE = 50
 MAX_PAGE = 100_000  # 5,000,000 rows deep; a 30-digit page would be an OFFSET out of the database's range
@@ -116,6 +117,10 @@ class ThreadTable(tables.Table):
         row_attrs = {"class": _row_class}
         empty_text = _("No threads here.")
         orderable = True
+
+    def __init__(self, threads, **kwargs):
+        # The rows as ThreadRows: what the cells draw, read in the same query without a model per row.
+        super().__init__(table_rows(threads), **kwargs)
 
     def paginate(self, *args, per_page=None, page=1, **kwargs):
         # The page size is ours: `?per_page=-1` breaks the paginator, `?per_page=1000000` loads the archive.

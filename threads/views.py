@@ -213,8 +213,7 @@ def bulk(request):
         threads = listed.threads
     else:
         threads = visible_threads(request.user).filter(public_id__in=data["pick"])
-    # Whole rows (a list's query reads only what its table draws): the services change and save them.
-    threads = list(threads.defer(None).select_related("owner", "pok").order_by("id")[:BULK_LIMIT])
+    threads = list(threads.select_related("owner", "pok").order_by("id")[:BULK_LIMIT])
     _bulk_apply(request, data["action"], threads)
     return redirect(back)
 
