@@ -35,7 +35,8 @@ def largest_unit(value: datetime, now: datetime) -> tuple[str, int]:
     """The largest non-zero unit of the time from `value` to `now`, as Django's timesince(depth=1) picks it
     (its calendar months and years; 0 minutes for no time or a future `value`) without drawing the words:
     a page draws a handful of distinct ages, their words are translated once each."""
-    now = now.astimezone(value.tzinfo) if value.tzinfo is not None else now
+    if value.tzinfo is not now.tzinfo and value.tzinfo is not None:
+        now = now.astimezone(value.tzinfo)
     delta = now - value
     if delta.days * 24 * 3600 + delta.seconds <= 0:
         return "minute", 0
@@ -61,6 +62,8 @@ class Ages:
         self.now = now or timezone.now()
         self._zone = timezone.get_current_timezone()
         self._drawn: dict[tuple[str, str, int], str] = {}
+        # Per moment: its <time> tag and age. A new thread's age and wait are often of the same moment.
+        self._dated: dict[datetime, tuple[str, tuple[str, int]]] = {}
         self._ago = _("%(time)s ago")
         self._waiting = _("waiting %(time)s")
         self._format = numeric_date_template(str(get_format("SHORT_DATETIME_FORMAT")))
@@ -76,9 +79,12 @@ class Ages:
         return self._format.format(local) if self._format else date_format(local, "SHORT_DATETIME_FORMAT")
 
     def _when(self, value: datetime, words: str) -> SafeString:
-        exact = escape(self.exact_time(value))
-        text = self._text(words, *largest_unit(value, self.now))
-        return SafeString(f'<time datetime="{escape(value.isoformat())}" title="{exact}">{text}</time>')
+        if value not in self._dated:
+            exact = escape(self.exact_time(value))
+            tag = f'<time datetime="{escape(value.isoformat())}" title="{exact}">'
+            self._dated[value] = (tag, largest_unit(value, self.now))
+        tag, (unit, count) = self._dated[value]
+        return SafeString(f"{tag}{self._text(words, unit, count)}</time>")
 
     def _text(self, words: str, unit: str, count: int) -> str:
         """ "6 days ago" (escaped), with timesince's words and non-breaking spaces."""

@@ -4,6 +4,7 @@ import random
 import re
 from datetime import UTC, datetime, timedelta
 from html import escape
+from urllib.parse import quote_plus
 
 import pytest
 from django.template.loader import render_to_string
@@ -18,7 +19,7 @@ from threads import services
 from threads.ages import Ages, exact_time, numeric_date_template
 from threads.models import Status, Thread
 from threads.selectors import INBOX_STATUSES, owned_threads, pok_threads, with_unread
-from threads.tables import ThreadTable, paginate
+from threads.tables import ThreadTable, _quoted, paginate
 
 
 def _rows(html: str) -> str:
@@ -107,3 +108,10 @@ def test_ages_say_what_timesince_says(language):
                 f'<time datetime="{value.isoformat()}" title="{exact_time(value)}">'
                 f"{escape(translation.gettext('%(time)s ago') % {'time': expected})}</time>"
             )
+
+
+@pytest.mark.parametrize(
+    "email", ["jan@example.com", "a.b_c-d~e@x.pl", "jan+shop@example.com", "a b@x.pl", "zoë@x.pl", 'a&"<b>@x', ""]
+)
+def test_card_links_quote_addresses_as_urlencode_does(email):
+    assert _quoted(email) == escape(quote_plus(email))
