@@ -8,6 +8,8 @@ from urllib.parse import quote_plus
 import django_tables2 as tables
 from django.urls import reverse
 from django.utils.functional import cached_property
+from django.utils.html import conditional_escape
+from django.utils.http import urlencode
 from django.utils.safestring import SafeString
 from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext_lazy as _
@@ -153,6 +155,21 @@ class ThreadTable(tables.Table):
             parts = "".join(f"<td {attrs}>{cell(record)}</td>" for attrs, cell in cells)
             rows.append(f'<tr class="{escape(_row_class(record))} {"odd" if counter % 2 else "even"}">{parts}</tr>')
         return SafeString("".join(rows))  # every value in it went through escape()
+
+    def head_html(self) -> str:
+        """The header row as django-tables2's template draws it (tests/threads/scale compares): each sortable
+        column's link sets the sort parameter and keeps the others (its querystring_replace), without a
+        template layer per column."""
+        request = getattr(self, "request", None)
+        params = dict(request.GET) if request is not None else {}
+        cells = []
+        for column in self.columns:
+            header = conditional_escape(column.header)
+            if column.orderable:
+                query = urlencode({**params, self.prefixed_order_by_field: column.order_by_alias.next}, doseq=True)
+                header = f'<a href="{escape("?" + query)}">{header}</a>'
+            cells.append(f"<th {column.attrs['th'].as_html()}>{header}</th>")
+        return SafeString(f"<tr>{''.join(cells)}</tr>")  # escaped as the template escapes them
 
     @cached_property
     def _labels(self) -> _Labels:

@@ -23,7 +23,8 @@ from threads.tables import ThreadTable, _quoted, paginate
 
 
 def _rows(html: str) -> str:
-    body = re.search(r"<tbody[^>]*>(.*)</tbody>", html, re.S).group(1)
+    """The header row and the rows, whitespace between tags dropped."""
+    body = re.search(r"<thead[^>]*>(.*)</tbody>", html, re.S).group(1)
     return re.sub(r"\s+>", ">", re.sub(r">\s+<", "><", body.strip()))
 
 
@@ -45,7 +46,8 @@ def test_rows_match_the_generic_template(pok_a, anna, sort):
     Thread.objects.filter(pk=threads[4].pk).update(has_failed_delivery=True, customer_name="Zoë <b>")
     Thread.objects.filter(pk=threads[5].pk).update(has_pending_delivery=True)
     services.mark_read([threads[6]], user=anna)
-    request = RequestFactory().get("/", {"sort": sort} if sort else {})
+    # Another parameter too: the sort links keep it.
+    request = RequestFactory().get("/", {"subject": "a & <b>", **({"sort": sort} if sort else {})})
     drawn = {}
     for data, exclude in (
         (with_unread(pok_threads(pok_a, INBOX_STATUSES), anna), ("pok",)),
@@ -54,10 +56,12 @@ def test_rows_match_the_generic_template(pok_a, anna, sort):
         table = paginate(request, ThreadTable(data, order_by="last_message_at", exclude=exclude))
         generic, drawn[exclude] = _both(request, table)
         assert generic == drawn[exclude]
-        assert drawn[exclude].count("<tr") == data.count() > 0
+        assert drawn[exclude].count("<tr class=") == data.count() > 0
     assert "Zoë &lt;b&gt;" in drawn[("pok",)] and "&lt;sklep@a.example&gt; &amp; co" in drawn[("pok",)]
     assert "thread-problem" in drawn[("pok",)] and "Shop A" in drawn[("owner",)]
     assert drawn[("pok",)].count(" unread") == 6 and "thread-undelivered" in drawn[("pok",)]
+    # Every sortable column but the excluded POK's links to its sort, keeping the other parameter.
+    assert drawn[("pok",)].count("subject=a+%26+%3Cb%3E") == 6 and ' orderable"' in drawn[("pok",)]
     assert drawn[("pok",)].count('name="pick"') == 7 and 'class="col-subject"' in drawn[("pok",)]
 
 
