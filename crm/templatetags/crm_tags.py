@@ -5,7 +5,15 @@ from urllib.parse import urlencode
 from django import template
 from django.urls import reverse
 
+from crm import permissions
+
 register = template.Library()
+
+
+@register.filter
+def sees_personal_data(user) -> bool:
+    """Whether the user may open the personal-data pages (their links), one query per request at most."""
+    return user.is_authenticated and permissions.sees_personal_data(user)
 
 
 @register.filter

@@ -27,7 +27,6 @@ def navigation(context):
         "panels": panels,
         "request": request,
         "user": user,
-        "perms": context.get("perms"),
         # The first poll learns the version; "new since you looked" counts from the page's load.
         # With its fraction: mail stored in the same second before the page was drawn is not "new since".
         "loaded": f"{time.time():.6f}",

@@ -2,9 +2,10 @@
 
 from datetime import timedelta
 
-from django.contrib.auth.models import Permission
+from django.contrib.auth.models import Group, Permission
 from django.urls import reverse
 
+from crm.permissions import sees_personal_data
 from pok.models import PokStaff
 from tests.factories import make_pok, make_staff
 from tests.threads.ui.mails import BASE_TIME, receive, receive_threads
@@ -109,3 +110,13 @@ def test_navigation_links_my_threads_statistics_and_personal_data_by_permission(
     assert reverse("gdpr:person") in anna_client.get(reverse("threads:mine")).content.decode()
     card = anna_client.get(reverse("customer_card"), {"email": "jan@example.com"}).content.decode()
     assert f"{reverse('gdpr:person')}?email=jan%40example.com" in card
+
+
+def test_the_personal_data_link_follows_a_groups_permission_too(anna_client, anna, pok_a):
+    group = Group.objects.create(name="Data protection")
+    group.permissions.add(Permission.objects.get(codename="view_personal_data"))
+    assert reverse("gdpr:person") not in anna_client.get(reverse("overview")).content.decode()
+    anna.groups.add(group)
+    assert reverse("gdpr:person") in anna_client.get(reverse("overview")).content.decode()
+    anna.is_active = False
+    assert not sees_personal_data(anna)
