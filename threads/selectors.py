@@ -105,7 +105,8 @@ def pok_panels(user: User) -> list[PokPanel]:
     panels = []
     for pok in prepared.for_user("pok_panels", _panel_poks, user):
         unread_count = pok.unread_count or 0
-        counts = {status: getattr(pok, f"{status}_count") or 0 for status in Status.values}
+        # int(): PostgreSQL sums a bigint column as numeric, and raw rows are not converted to the field types.
+        counts = {status: int(getattr(pok, f"{status}_count") or 0) for status in Status.values}
         panels.append(
             PokPanel(
                 pok,

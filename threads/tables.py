@@ -15,6 +15,7 @@ from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext_lazy as _
 from django_tables2 import RequestConfig
 from django_tables2.paginators import LazyPaginator
+from django_tables2.templatetags.django_tables2 import table_page_range
 from django_tables2.utils import AttributeDict
 
 from threads import ages
@@ -158,18 +159,33 @@ class ThreadTable(tables.Table):
 
     def head_html(self) -> str:
         """The header row as django-tables2's template draws it (tests/threads/scale compares): each sortable
-        column's link sets the sort parameter and keeps the others (its querystring_replace), without a
-        template layer per column."""
-        request = getattr(self, "request", None)
-        params = dict(request.GET) if request is not None else {}
+        column's link sets the sort parameter and keeps the others, without a template layer per column."""
         cells = []
         for column in self.columns:
             header = conditional_escape(column.header)
             if column.orderable:
-                query = urlencode({**params, self.prefixed_order_by_field: column.order_by_alias.next}, doseq=True)
-                header = f'<a href="{escape("?" + query)}">{header}</a>'
+                header = (
+                    f'<a href="{self._link(self.prefixed_order_by_field, column.order_by_alias.next)}">{header}</a>'
+                )
             cells.append(f"<th {column.attrs['th'].as_html()}>{header}</th>")
         return SafeString(f"<tr>{''.join(cells)}</tr>")  # escaped as the template escapes them
+
+    @cached_property
+    def paging(self) -> dict:
+        """The links of the paging drawn above and below the rows (threads/_pages.html), as django-tables2's
+        table_page_range and querystring_replace give them, computed once for both."""
+        page, field = self.page, self.prefixed_page_field
+        return {
+            "previous": self._link(field, page.previous_page_number()) if page.has_previous() else "",
+            "next": self._link(field, page.next_page_number()) if page.has_next() else "",
+            "pages": [(p, "" if p == "..." else self._link(field, p)) for p in table_page_range(page, self.paginator)],
+        }
+
+    def _link(self, name: str, value) -> str:
+        """The request's query string with `name` set to `value`, escaped: django-tables2's querystring_replace."""
+        request = getattr(self, "request", None)
+        params = {**(dict(request.GET) if request is not None else {}), name: value}
+        return SafeString(escape("?" + urlencode(params, doseq=True)))
 
     @cached_property
     def _labels(self) -> _Labels:

@@ -7,12 +7,14 @@ from html import escape
 from urllib.parse import quote_plus
 
 import pytest
+from django.template import Context, Template
 from django.template.loader import render_to_string
 from django.test import RequestFactory
 from django.utils import dateformat, translation
 from django.utils.formats import date_format
 from django.utils.timesince import timesince
 from django.utils.timezone import localtime
+from django_tables2.templatetags.django_tables2 import table_page_range
 
 from tests.threads.ui.mails import receive_threads
 from threads import services
@@ -119,3 +121,23 @@ def test_ages_say_what_timesince_says(language):
 )
 def test_card_links_quote_addresses_as_urlencode_does(email):
     assert _quoted(email) == escape(quote_plus(email))
+
+
+@pytest.mark.django_db
+def test_paging_links_are_those_of_querystring_replace(pok_a, anna, monkeypatch):
+    monkeypatch.setattr("threads.tables.PER_PAGE", 2)
+    receive_threads(pok_a, 30)
+    request = RequestFactory().get("/", {"subject": "a & <b>", "sort": "-subject", "page": "12"})
+    table = paginate(request, ThreadTable(pok_threads(pok_a, INBOX_STATUSES), exclude=("pok",)))
+    tag = Template("{% load django_tables2 %}{% querystring_replace table.prefixed_page_field=p %}")
+
+    def querystring_replace(number) -> str:
+        return tag.render(Context({"table": table, "request": request, "p": number}))
+
+    paging = table.paging
+    assert [p for p, _link in paging["pages"]] == list(table_page_range(table.page, table.paginator))
+    assert "..." in [p for p, _link in paging["pages"]] and paging["previous"] == querystring_replace(11)
+    assert paging["next"] == querystring_replace(13)
+    assert all(link == (querystring_replace(p) if p != "..." else "") for p, link in paging["pages"])
+    page = render_to_string("threads/_table.html", {"table": table}, request=request)
+    assert page.count(f'href="{querystring_replace(13)}" rel="next"') == 2 and "&amp;amp;" not in page

@@ -28,6 +28,8 @@ def test_each_user_gets_their_own_panels_from_sql_built_once(pok_a, pok_b, anna,
         assert _panels(anna) == {"Shop A": (3, 2)}
         assert _panels(bob) == {"Shop B": (2, 2)}
         assert _panels(boss) == {"Shop A": (3, 3), "Shop B": (2, 2)}
+    counts = [(p.new, p.waiting, p.archived, p.spam, p.undelivered, p.unread) for p in selectors.pok_panels(boss)]
+    assert all(type(n) is int for row in counts for n in row)  # not PostgreSQL's numeric sums
     # Once for the staff, once for the superuser, each time for a stand-in user, never a real one.
     assert built == [prepared.MARKER, prepared.MARKER]
 
