@@ -192,8 +192,8 @@ def _counters(**where: object) -> QuerySet[ThreadCount]:
 
 
 def pok_threads(pok: Pok, statuses: Iterable[str]) -> QuerySet[Thread]:
-    """The threads of one list (spec 7): INBOX is new + waiting, Archive is archived, Spam is spam. Through
-    the POK's related manager each row gets `pok` itself as its POK: no join and no Pok built per row."""
+    """The threads of one list (spec 7): INBOX is new + waiting, Archive is archived, Spam is spam (a thread
+    table reads them as ThreadRows, table_rows)."""
     return pok.threads.filter(status__in=statuses)
 
 
