@@ -11,7 +11,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Exists, Max, OuterRef, Q
 
 from customers.bulk import upsert_rows
@@ -154,17 +154,34 @@ def _rebuild(customer_ids: list[int], scope: Q) -> ReindexStats:
     """Upsert the rows of these customers; delete rows in `scope` not rebuilt."""
     entries = build_entries(customer_ids)
     with transaction.atomic():
-        changed = _changed_entries(entries)
+        changed, new = _changed_entries(entries)
+        _insert_new([_row(entry) for entry in new])
         upsert_rows(CustomerIndexEntry, [_row(entry) for entry in changed])
         stale = CustomerIndexEntry.objects.filter(scope).exclude(customer_id__in=[e.customer_id for e in entries])
         removed = stale.delete()[0]
-    return ReindexStats(customers=len(customer_ids), written=len(changed), removed=removed)
+    return ReindexStats(customers=len(customer_ids), written=len(changed) + len(new), removed=removed)
 
 
-def _changed_entries(entries: list[CustomerIndexEntry]) -> list[CustomerIndexEntry]:
+def _insert_new(rows: list[dict]) -> None:
+    try:
+        with transaction.atomic():
+            upsert_rows(CustomerIndexEntry, rows, new=True)
+    except IntegrityError:  # the scheduled reindex stored some of them meanwhile
+        upsert_rows(CustomerIndexEntry, rows)
+
+
+def _changed_entries(entries: list[CustomerIndexEntry]) -> tuple[list, list]:
+    """(entries that differ from their stored row, entries that have none)."""
     current = CustomerIndexEntry.objects.filter(customer_id__in=[entry.customer_id for entry in entries])
     stored = {row[0]: row[1:] for row in current.values_list("customer_id", *ENTRY_FIELDS)}
-    return [entry for entry in entries if stored.get(entry.customer_id) != _content(entry)]
+    changed, new = [], []
+    for entry in entries:
+        content = stored.get(entry.customer_id)
+        if content is None:
+            new.append(entry)
+        elif content != _content(entry):
+            changed.append(entry)
+    return changed, new
 
 
 def _row(entry: CustomerIndexEntry) -> dict:
