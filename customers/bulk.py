@@ -52,25 +52,35 @@ def _identity(value):
     return value
 
 
-def upsert_rows(model, rows: list[dict]) -> None:
+def upsert_rows(model, rows: list[dict], *, new: bool = False) -> int:
     """Insert or update `rows` (dicts keyed by attname, every concrete field) by primary key.
 
-    On PostgreSQL a batch is COPYed into a temporary staging table shaped like the
-    model's table and merged with one INSERT ... SELECT ... ON CONFLICT: the server
-    parses one statement per batch and psycopg writes the rows in C, where
-    executemany sent and planned one INSERT per row. Elsewhere (SQLite) and for
-    single rows, one short parameterised INSERT ... ON CONFLICT run with
-    executemany: bulk_create's one statement per batch is too long for the query
-    caches, and a model instance per row costs more than the database does.
+    Returns how many rows were written: a row equal to the stored one is left
+    alone (no new row version, no index update), so re-reading what did not
+    change costs reads only. `new` says the caller knows none of the keys is in
+    the table (a first import into an empty table): PostgreSQL then COPYs the
+    rows straight in, and a duplicate key raises IntegrityError like any insert.
+
+    Otherwise, on PostgreSQL a batch is COPYed into a temporary staging table
+    shaped like the model's table and merged with one INSERT ... SELECT ... ON
+    CONFLICT: the server parses one statement per batch and psycopg writes the
+    rows in C, where executemany sent and planned one INSERT per row. Elsewhere
+    (SQLite) and for single rows, one short parameterised INSERT ... ON CONFLICT
+    run with executemany: bulk_create's one statement per batch is too long for
+    the query caches, and a model instance per row costs more than the database does.
     """
     if not rows:
-        return
+        return 0
     spec = _Table(model)
     connection = connections[router.db_for_write(model)]
     attnames = [field.attname for field in spec.fields]
-    if connection.vendor == "postgresql" and len(rows) > 1:
-        _copy_and_merge(spec, connection, ([row[name] for name in attnames] for row in rows))
-        return
+    if connection.vendor == "postgresql" and (new or len(rows) > 1):
+        values = ([row[name] for name in attnames] for row in rows)
+        if new:
+            return _copy(
+                connection, connection.ops.quote_name(model._meta.db_table), _columns(spec, connection), values
+            )
+        return _copy_and_merge(spec, connection, values)
     prepare = [_preparer(field, connection) for field in spec.fields]
     params = [
         [
@@ -81,9 +91,19 @@ def upsert_rows(model, rows: list[dict]) -> None:
     ]
     with connection.cursor() as cursor:
         cursor.executemany(_statement(spec, connection, "VALUES " + _placeholders(spec)), params)
+        return cursor.rowcount
 
 
-def _copy_and_merge(spec, connection, values) -> None:
+def _copy(connection, table: str, columns: str, values) -> int:
+    written = 0
+    with connection.cursor() as cursor, cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
+        for row in values:
+            copy.write_row(row)
+            written += 1
+    return written
+
+
+def _copy_and_merge(spec, connection, values) -> int:
     quote = connection.ops.quote_name
     table = quote(spec.model._meta.db_table)
     stage = quote(f"stage_{spec.model._meta.db_table}")
@@ -93,11 +113,11 @@ def _copy_and_merge(spec, connection, values) -> None:
         cursor.execute(
             f"CREATE TEMPORARY TABLE IF NOT EXISTS {stage} (LIKE {table} INCLUDING DEFAULTS) ON COMMIT DELETE ROWS"
         )
-        with cursor.cursor.copy(f"COPY {stage} ({columns}) FROM STDIN") as copy:
-            for row in values:
-                copy.write_row(row)
+        _copy(connection, stage, columns, values)
         cursor.execute(_statement(spec, connection, f"SELECT {columns} FROM {stage}"))
+        written = cursor.rowcount
         cursor.execute(f"TRUNCATE {stage}")
+    return written
 
 
 class _Table:
@@ -126,14 +146,15 @@ def _placeholders(spec) -> str:
 
 
 def _statement(spec, connection, source: str) -> str:
+    """The upsert; a row whose values all equal the stored ones is not updated (nor counted)."""
     quote = connection.ops.quote_name
+    table = quote(spec.model._meta.db_table)
     keys = ", ".join(quote(column) for column in spec.key_columns)
-    updates = ", ".join(
-        f"{quote(field.column)} = EXCLUDED.{quote(field.column)}"
-        for field in spec.fields
-        if field.column not in spec.key_columns
-    )
+    others = [quote(field.column) for field in spec.fields if field.column not in spec.key_columns]
+    distinct = "IS DISTINCT FROM" if connection.vendor == "postgresql" else "IS NOT"
+    updates = ", ".join(f"{column} = EXCLUDED.{column}" for column in others)
+    differs = " OR ".join(f"{table}.{column} {distinct} EXCLUDED.{column}" for column in others)
     return (
-        f"INSERT INTO {quote(spec.model._meta.db_table)} ({_columns(spec, connection)}) {source} "
-        f"ON CONFLICT ({keys}) DO UPDATE SET {updates}"
+        f"INSERT INTO {table} ({_columns(spec, connection)}) {source} "
+        f"ON CONFLICT ({keys}) DO UPDATE SET {updates} WHERE {differs}"
     )

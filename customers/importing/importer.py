@@ -67,10 +67,11 @@ class Importer:
         started = time.monotonic()
         writer = _TableWriter(spec, label, self.options.zone, self.report, self.source.unexposed_columns(spec))
         seen = set() if self.options.full else None
+        writer.new = not spec.model.objects.exists()
         try:
-            for rows, mark in self._batches(spec):
+            for batch in self._batches(spec, writer):
                 self.before_each_batch()
-                self._write(writer, rows, mark, seen)
+                self._write(writer, batch, seen)
                 self.report.progress(label, started)
         except TableUnavailable as error:
             self.report.error(label, str(error))
@@ -85,11 +86,14 @@ class Importer:
         mark = ImportState.objects.filter(table=spec.name).values_list("mark", flat=True).first()
         return shop_naive(mark - self.options.overlap, self.options.zone) if mark else None
 
-    def _batches(self, spec: TableSpec):
+    def _batches(self, spec: TableSpec, writer: "_TableWriter"):
+        """Converted batches, read and converted in the prefetch thread while the previous one is written."""
         since = self._since(spec)  # here, in the thread that owns Django's connection
         if spec.kind is Kind.ORDER_CHILD:
-            return prefetched(self._child_batches(spec, since))
-        return prefetched((rows, None) for rows in self.source.read(spec, since))
+            batches = self._child_batches(spec, since)
+        else:
+            batches = ((rows, None) for rows in self.source.read(spec, since))
+        return prefetched(writer.convert(rows, mark) for rows, mark in batches)
 
     def _child_batches(self, spec: TableSpec, since):
         recent = None if since is None else shop_naive(self.options.now - self.options.recent_orders, self.options.zone)
@@ -106,38 +110,44 @@ class Importer:
             rows = self.source.children(spec, [int(id_order) for id_order, _ in chunk])
             yield rows, _newest(to_datetime, (date_upd for _, date_upd in chunk))
 
-    def _write(self, writer: "_TableWriter", rows: list[dict], mark, seen: set | None) -> None:
-        spec = writer.spec
-        converted = writer.convert(rows)
+    def _write(self, writer: "_TableWriter", batch: "_Batch", seen: set | None) -> None:
+        spec, converted, mark = writer.spec, batch.rows, batch.mark
+        stats = self.report.stats[writer.label]
+        stats.read += batch.read
+        stats.skipped += batch.skipped
+        for message in batch.warnings:
+            self.report.warning(writer.label, message)
         if spec.kind is Kind.DATED and converted:
             mark = max(values["date_upd"] for values in converted.values())
         with transaction.atomic():
-            written = self._upsert(writer, list(converted.values()))
+            written, refused = self._upsert(writer, list(converted.values()))
             if mark is not None:
                 _advance_mark(spec.name, mark)
-        self.report.stats[writer.label].written += written
+        stats.written += written
+        stats.unchanged += len(converted) - written - refused
         if seen is not None:
             seen.update(converted)
         self._note_changed_customers(spec, converted.values())
 
-    def _upsert(self, writer: "_TableWriter", rows: list[dict]) -> int:
+    def _upsert(self, writer: "_TableWriter", rows: list[dict]) -> tuple[int, int]:
+        """(rows written, rows refused by the database); the others were stored unchanged."""
         try:
             with transaction.atomic():
-                upsert_rows(writer.spec.model, rows)
-            return len(rows)
+                return upsert_rows(writer.spec.model, rows, new=writer.new), 0
         except DatabaseError:  # find the row the database refuses, store the others
             self.before_each_batch()
-            return sum(self._upsert_one(writer, values) for values in rows)
+            writer.new = False  # a key came twice (a source that pages while rows change): merge from now on
+            outcomes = [self._upsert_one(writer, values) for values in rows]
+            return sum(filter(None, outcomes)), outcomes.count(None)
 
-    def _upsert_one(self, writer: "_TableWriter", values: dict) -> int:
+    def _upsert_one(self, writer: "_TableWriter", values: dict) -> int | None:
         try:
             with transaction.atomic():
-                upsert_rows(writer.spec.model, [values])
-            return 1
+                return upsert_rows(writer.spec.model, [values])
         except DatabaseError as error:
             self.report.stats[writer.label].skipped += 1
             self.report.warning(writer.label, f"{writer.describe(values)}: not stored, {first_line(error)}")
-            return 0
+            return None
 
     def _note_changed_customers(self, spec: TableSpec, rows) -> None:
         if spec.name == "customer":
@@ -160,6 +170,15 @@ class Importer:
         self.report.stats[label].deleted += len(missing)
 
 
+@dataclass
+class _Batch:
+    rows: dict  # mirror values by key
+    mark: datetime.datetime | None  # an ORDER_CHILD table's new mark, committed with this batch
+    read: int
+    skipped: int = 0
+    warnings: list[str] = field(default_factory=list)
+
+
 class _TableWriter:
     """One table's conversion (with the one-time missing-column check) and upsert."""
 
@@ -168,36 +187,38 @@ class _TableWriter:
         self.converter = RowConverter(spec, zone)
         self.expected = set(spec.columns) - unexposed
         self.checked_columns = False
+        # Known when the table was empty as the run began: its rows are COPYed in without a merge.
+        self.new = False
+        self.key_attnames = spec.key_attnames
 
-    def convert(self, rows: list[dict]) -> dict:
-        """Mirror values by key (a later duplicate replaces an earlier one)."""
-        stats = self.report.stats[self.label]
-        converted = {}
+    def convert(self, rows: list[dict], mark) -> "_Batch":
+        """Mirror values by key (a later duplicate replaces an earlier one).
+
+        Runs in the prefetch thread: what it has to say goes into the batch, for the writing thread to report.
+        """
+        batch = _Batch(rows={}, mark=mark, read=len(rows))
         for row in rows:
-            stats.read += 1
-            self._check_columns(row)
+            self._check_columns(row, batch.warnings)
             values, problems = self.converter(row)
             if self.spec.skip_when_zero and not values[self.spec.skip_when_zero]:
-                stats.skipped += 1
+                batch.skipped += 1
                 continue
             for problem in problems:
-                self.report.warning(self.label, f"{self.describe(values)}, column {problem.column}: {problem.message}")
-            converted[self.key(values)] = values
-        return converted
+                batch.warnings.append(f"{self.describe(values)}, column {problem.column}: {problem.message}")
+            batch.rows[self.key(values)] = values
+        return batch
 
-    def _check_columns(self, row: dict) -> None:
+    def _check_columns(self, row: dict, warnings: list[str]) -> None:
         if self.checked_columns:
             return
         self.checked_columns = True
         missing = sorted(self.expected - row.keys())
         if missing:
             names = ", ".join(missing)
-            self.report.warning(
-                self.label, f"column(s) {names} missing in the shop (other PrestaShop version?): imported as empty"
-            )
+            warnings.append(f"column(s) {names} missing in the shop (other PrestaShop version?): imported as empty")
 
     def key(self, values: dict) -> tuple:
-        return tuple(values[attname] for attname in self.spec.key_attnames)
+        return tuple([values[attname] for attname in self.key_attnames])
 
     def describe(self, values: dict) -> str:
         key = self.key(values)

@@ -12,6 +12,7 @@ PROGRESS_EVERY_SECONDS = 5.0
 class TableStats:
     read: int = 0
     written: int = 0
+    unchanged: int = 0  # read and equal to the mirror's row: not written
     skipped: int = 0
     deleted: int = 0
     warnings: int = 0
@@ -64,16 +65,19 @@ class Report:
     def summary(self, seconds: float) -> str:
         read = sum(s.read for s in self.stats.values())
         written = sum(s.written for s in self.stats.values())
+        unchanged = sum(s.unchanged for s in self.stats.values())
         deleted = sum(s.deleted for s in self.stats.values())
         warnings = sum(s.warnings for s in self.stats.values())
         return (
-            f"Import finished in {seconds:.1f} s: {read} rows read, {written} written, {deleted} deleted, "
-            f"{warnings} warnings, {self.errors} errors ({_rate(read, seconds)})"
+            f"Import finished in {seconds:.1f} s: {read} rows read, {written} written, {unchanged} unchanged, "
+            f"{deleted} deleted, {warnings} warnings, {self.errors} errors ({_rate(read, seconds)})"
         )
 
 
 def _describe(stats: TableStats) -> str:
     parts = [f"{stats.read} read", f"{stats.written} written"]
+    if stats.unchanged:
+        parts.append(f"{stats.unchanged} unchanged")
     if stats.skipped:
         parts.append(f"{stats.skipped} skipped")
     if stats.deleted:
