@@ -5,7 +5,9 @@ entry and one carrier row each) in PrestaShop 8 tables in a throwaway MariaDB.
 Each tree imports them into a database of its own on one throwaway PostgreSQL,
 in a process of its own, one after the other in the same run: the full import
 (rows/s and the process's CPU), then incremental runs after 1% and after 5% of
-customers and orders changed. The previous revision is checked out with
+customers and orders changed (and a run with nothing changed first: the floor,
+which re-reads the children of the last CRM_IMPORT_RECENT_ORDER_DAYS of orders).
+The previous revision is checked out with
 `git worktree` into a temporary folder (default: the last commit before the bulk
 import, see PREVIOUS).
 
@@ -14,6 +16,7 @@ import, see PREVIOUS).
 
 import argparse
 import os
+import re
 import resource
 import subprocess
 import sys
@@ -77,6 +80,8 @@ def fill_shop(server, database: str, customers: int, orders: int) -> None:
 
 
 def change(server, database: str, percent: int) -> None:
+    if not percent:
+        return
     every = 100 // percent
     server.execute(
         f"UPDATE ps_customer SET firstname = CONCAT('Zmieniony', {percent}), date_upd = NOW() "
@@ -111,6 +116,17 @@ def manage(tree: Path, env: dict, *args: str) -> tuple[float, float, str]:
         raise SystemExit(f"{tree}: manage.py {' '.join(args)} failed:\n{done.stdout}{done.stderr}")
     cpu = after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime
     return seconds, cpu, done.stdout + done.stderr
+
+
+def _rows_done(output: str) -> str:
+    """'N rows read, M written[, K unchanged]' from a run's summary line."""
+    found = re.search(r"(\d+) rows read, (\d+) written(?:, (\d+) unchanged)?", output)
+    if not found:
+        return ""
+    read, written, unchanged = found.groups()
+    return f"{int(read):,} rows read, {int(written):,} written" + (
+        f", {int(unchanged):,} unchanged" if unchanged else ""
+    )
 
 
 def checkout(revision: str, folder: Path) -> Path:
@@ -155,12 +171,13 @@ def main() -> None:
         (old_s, old_cpu, _), (new_s, new_cpu, output) = full.values()
         print(f"  ratio: {old_s / new_s:.2f}x rows/s, {old_cpu / new_cpu:.2f}x less CPU")
         print("  this tree's summary:\n    " + "\n    ".join(output.strip().splitlines()[-6:]))
-        for percent in (1, 5):
+        for percent in (0, 1, 5):
             change(mariadb, "shop", percent)
-            print(f"\nIncremental import after {percent}% of customers and orders changed:")
+            changed = percent * args.customers // 100, percent * args.orders // 100
+            print(f"\nIncremental import after {percent}% changed ({changed[0]:,} customers, {changed[1]:,} orders):")
             for name, tree in trees.items():
-                seconds, cpu, _ = manage(tree, envs[name], "import_prestashop")
-                print(f"  {name:24} {seconds:7.1f} s  importer CPU {cpu:6.1f} s")
+                seconds, cpu, output = manage(tree, envs[name], "import_prestashop")
+                print(f"  {name:24} {seconds:7.1f} s  importer CPU {cpu:6.1f} s  {_rows_done(output)}")
     finally:
         subprocess.run(
             ["git", "-C", str(PROJECT_ROOT), "worktree", "remove", "--force", str(previous_tree)], check=False

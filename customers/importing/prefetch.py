@@ -1,16 +1,21 @@
 """Reading the shop ahead of writing the mirror.
 
 The importer waits on the shop's database (or Webservice) and on our own
-database in turn; reading the next batches in a thread while the current one is
-converted and written overlaps the two waits. The thread only ever touches the
+database in turn; reading and converting the next batches in a thread while the
+current one is written overlaps the two waits and the conversion. The thread only ever touches the
 source: Django's connections belong to the thread that writes.
 """
 
 import queue
+import sys
 import threading
 from collections.abc import Iterator
 
 _DONE = object()
+# While the producer converts rows (Python, holding the GIL), the writing thread that
+# PostgreSQL has just answered waits for the GIL up to the switch interval (5 ms by
+# default) at each of a batch's round trips: a shorter one while both threads run.
+SWITCH_INTERVAL = 0.0005
 
 
 class _Failure:
@@ -41,6 +46,8 @@ def prefetched(items: Iterator, depth: int = 2) -> Iterator:
                 close()  # a source's generator releases its cursor in the thread that used it
 
     producer = threading.Thread(target=produce, name="import-prefetch", daemon=True)
+    switch_interval = sys.getswitchinterval()
+    sys.setswitchinterval(min(switch_interval, SWITCH_INTERVAL))
     producer.start()
     try:
         while (item := ready.get()) is not _DONE:
@@ -50,6 +57,7 @@ def prefetched(items: Iterator, depth: int = 2) -> Iterator:
     finally:
         stop.set()
         producer.join()
+        sys.setswitchinterval(switch_interval)
 
 
 def _put(ready: queue.Queue, item, stop: threading.Event) -> bool:
