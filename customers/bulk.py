@@ -96,7 +96,12 @@ def upsert_rows(model, rows: list[dict], *, new: bool = False) -> int:
 
 def _copy(connection, table: str, columns: str, values) -> int:
     written = 0
-    with connection.cursor() as cursor, cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
+    # psycopg's own cursor: its errors are made Django's (IntegrityError, DataError) here.
+    with (
+        connection.wrap_database_errors,
+        connection.cursor() as cursor,
+        cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy,
+    ):
         for row in values:
             copy.write_row(row)
             written += 1

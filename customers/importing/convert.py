@@ -138,6 +138,15 @@ class RowConverter:
         self.required_dates = [f.attname for f in spec.fields if isinstance(f, models.DateTimeField) and not f.null]
 
     def __call__(self, row: dict) -> tuple[dict, list[Problem]]:
+        try:  # the common row: every column there, nothing to repair (one comprehension, no per-value try)
+            values = {attname: convert(row[column]) for column, attname, convert, _field in self.fields}
+        except (KeyError, Repaired):
+            return self._careful(row)
+        problems = []
+        self._fill_required_dates(values, problems)
+        return values, problems
+
+    def _careful(self, row: dict) -> tuple[dict, list[Problem]]:
         values, problems = {}, []
         for column, attname, convert, field in self.fields:
             if column not in row:

@@ -60,3 +60,14 @@ def test_queries_without_a_searchable_word_give_no_terms(query):
 
 def test_words_are_capped():
     assert len(parse_query(" ".join(f"word{n}" for n in range(MAX_WORDS + 5)))) == MAX_WORDS
+
+
+@pytest.mark.parametrize(
+    "text", ["Zażółć gęślą jaźń", "Ærøskøbing Straße", "北京 ﬁ Ｆｕｌｌ", "e\u0301", "plain ascii", ""]
+)
+def test_unaccent_gives_what_unidecode_gives_character_by_character(text):
+    from unidecode import unidecode
+
+    from crm.text import unaccent
+
+    assert unaccent(text) == unaccent(text) == unidecode(text).lower()  # the second call from the cache

@@ -203,3 +203,42 @@ def insert(shop, table: str, row: dict) -> None:
 
     with shop.server.connect(shop.database) as connection:
         insert_rows(connection, f"ps_{table}", [row])
+
+
+def test_a_rerun_reads_the_overlap_and_recent_orders_but_writes_nothing(shop, import_settings):
+    run_import(import_settings, shop.url)
+    content = mirror_content()
+
+    out, _ = run_import(import_settings, shop.url)
+
+    assert mirror_content() == content
+    for table in ("ps_order_detail", "ps_order_history", "ps_order_carrier"):  # re-read for the recent orders
+        line = next(line for line in out.splitlines() if line.startswith(f"{table}:"))
+        assert " 0 written, " in line and " unchanged" in line, line
+    assert ", 0 written, " in out.splitlines()[-2], "the summary says nothing was written"
+
+
+def test_a_key_that_comes_twice_into_an_empty_table_is_merged(shop, import_settings):
+    """A first import COPYs into the empty table; a source repeating a row (a Webservice paging while
+    rows change) makes that batch fail, and it is stored again row by row with the merge."""
+    from customers.importing.importer import Importer, Options
+    from customers.importing.mysql_source import MySqlSource
+    from customers.importing.report import Report
+    from customers.importing.tables import TABLES
+
+    class Repeating(MySqlSource):
+        def read(self, spec, since):
+            for rows in super().read(spec, since):
+                yield rows
+                yield rows
+
+    lines = []
+    options = Options(zone=SHOP_ZONE, now=datetime.datetime.now(datetime.UTC), batch_size=2)
+    customer_table = [spec for spec in TABLES if spec.name == "customer"]
+    with Repeating(shop.url, batch_size=2) as source:
+        report = Report(lines.append, lines.append)
+        Importer(source, options, report).run(customer_table)
+
+    assert mirror_content()["customer"] == expected_after_repairs(shop.rows)["customer"]
+    stats = report.stats["ps_customer"]
+    assert (stats.read, stats.written, stats.unchanged, stats.skipped) == (8, 4, 4, 0)
