@@ -114,10 +114,10 @@ def _copy_and_merge(spec, connection, values) -> int:
     stage = quote(f"stage_{spec.model._meta.db_table}")
     columns = _columns(spec, connection)
     with transaction.atomic(using=connection.alias), connection.cursor() as cursor:
-        # Created once per database session; emptied after each merge (and by any commit or rollback).
-        cursor.execute(
-            f"CREATE TEMPORARY TABLE IF NOT EXISTS {stage} (LIKE {table} INCLUDING DEFAULTS) ON COMMIT DELETE ROWS"
-        )
+        # Created once per database session and emptied after each merge, in the merge's transaction
+        # (a rollback empties it too). Not ON COMMIT DELETE ROWS: that truncates every such table of
+        # the session at every commit, 7 ms each once the import has staged four tables.
+        cursor.execute(f"CREATE TEMPORARY TABLE IF NOT EXISTS {stage} (LIKE {table} INCLUDING DEFAULTS)")
         _copy(connection, stage, columns, values)
         cursor.execute(_statement(spec, connection, f"SELECT {columns} FROM {stage}"))
         written = cursor.rowcount
