@@ -13,10 +13,17 @@ from django.utils.translation import gettext_lazy as _
 
 
 def mirror_fk(to, column, related_name, null=True):
+    """A PrestaShop id column as a relation: no constraint (the shop's data need not be consistent) and
+    no index of its own: the reverse lookups the CRM makes have theirs in Meta.indexes (customer's
+    orders and addresses, an order's rows), the others (an order's carrier, currency, state) only
+    ever read the row they point at. An index per relation made a first import's ps_orders keep
+    eleven indexes up to date.
+    """
     return models.ForeignKey(
         to,
         on_delete=models.DO_NOTHING,
         db_constraint=False,
+        db_index=False,
         db_column=column,
         null=null,
         related_name=related_name,
