@@ -39,10 +39,14 @@ def normalized_subject(subject: str) -> str:
     return bare_subject(subject).lower()
 
 
-def route(pok, subject: str, from_address: str, reference_ids: list[str]) -> Route:
+def route(pok, subject: str, from_address: str, reference_ids: list[str], known: set[str] | None = None) -> Route:
+    """`known`, when given, holds every Message-ID of this POK the references could name (a group's look-up
+    of them, known_message_ids): references outside it are not looked up."""
     by_token = _thread_by_token(pok, subject)
     if by_token is not None:
         return Route(by_token, unknown_sender=not took_part(by_token, from_address))
+    if known is not None:
+        reference_ids = [i for i in reference_ids if i in known]
     by_reference = _thread_by_reference(pok, reference_ids)
     if by_reference is not None and _may_join(by_reference, subject):
         return Route(by_reference)
@@ -62,6 +66,19 @@ def _thread_by_reference(pok, reference_ids: list[str]) -> Thread | None:
         return None
     known = Message.objects.filter(pok=pok, message_id__in=ids).select_related("thread").order_by("-date").first()
     return known.thread if known else None
+
+
+def known_message_ids(pok, ids: list[str]) -> set[str]:
+    """Those of `ids` that name a message of this POK (one query; a group's references at once)."""
+    ids = list(dict.fromkeys(i for i in ids if i))
+    found: set[str] = set()
+    for start in range(0, len(ids), 500):
+        found.update(
+            Message.objects.filter(pok=pok, message_id__in=ids[start : start + 500]).values_list(
+                "message_id", flat=True
+            )
+        )
+    return found
 
 
 def _may_join(thread: Thread, subject: str) -> bool:

@@ -16,11 +16,12 @@ from django.utils import timezone
 from mailsync.acknowledging import may_acknowledge
 from mailsync.bounces import Bounce, bounce_kind, read_bounce
 from mailsync.mime import ParsedMessage, identity, parse_headers, parse_message
-from mailsync.routing import BlockedSenders, Route, bounced_original, route
+from mailsync.routing import BlockedSenders, Route, bounced_original, known_message_ids, route
 from mailsync.spam import verdict
 from pok.models import Pok
 from threads import services
 from threads.models import Attachment, Direction, Message
+from threads.public_ids import tokens_in
 from threads.splitting import reply_text
 
 NEW, DUPLICATE = "new", "duplicate"
@@ -72,6 +73,7 @@ def store_message(
     *,
     blocked: BlockedSenders | None = None,
     savepoint: bool = True,
+    batch: "Batch | None" = None,
 ) -> tuple[str, Message | None]:
     """Parse (unless `raw` is already prepared) and store it; returns (NEW or DUPLICATE, the message).
 
@@ -79,9 +81,10 @@ def store_message(
     POK's blocked senders if the caller has read them already. With savepoint=False the caller's
     transaction is the message's: any failure, the Message-ID race's IntegrityError included, is raised
     for the caller to roll back the lot (sync_inbox then stores that group again, each in a savepoint).
+    A `batch` (savepoint=False only) may hold a message that starts a thread until its `flush`.
     """
     incoming = raw if isinstance(raw, Incoming) else prepare(raw)
-    return _store(pok, incoming, None, len(incoming.raw), absent, blocked, savepoint)
+    return _store(pok, incoming, None, len(incoming.raw), absent, blocked, savepoint, batch)
 
 
 def store_too_large(pok: Pok, header_bytes: bytes, size: int, place: ServerPlace) -> tuple[str, Message | None]:
@@ -91,10 +94,12 @@ def store_too_large(pok: Pok, header_bytes: bytes, size: int, place: ServerPlace
     return _store(pok, incoming, place, size)
 
 
-def _store(pok, incoming: Incoming, kept_at, size, absent="", blocked=None, savepoint=True):
+def _store(pok, incoming: Incoming, kept_at, size, absent="", blocked=None, savepoint=True, batch=None):
     if incoming.identity != absent and is_known(pok, incoming.identity):
         return DUPLICATE, None
     blocked = blocked or BlockedSenders(pok)
+    if batch is not None:
+        return NEW, batch.store(incoming, size)
     if not savepoint:
         return NEW, _save(pok, incoming, kept_at, size, blocked)
     try:
@@ -105,6 +110,58 @@ def _store(pok, incoming: Incoming, kept_at, size, absent="", blocked=None, save
         # Another process stored the same identity between our check and our insert.
         return DUPLICATE, None
     return NEW, message
+
+
+class Batch:
+    """A group's messages that start threads, inserted together inside the caller's transaction: the
+    threads, the messages and their attachments one statement each (sync_inbox's first attempt at a group).
+
+    A message waits here only when where it goes is known without the database: no thread token in its
+    subject, no reference to a message we hold (one query for the whole group's references, before the
+    first), not a bounce, no acknowledgement to queue. Any other message is stored at once, by the same
+    code as one alone, after what waits is flushed (it may refer to it); `flush` ends the group."""
+
+    def __init__(self, pok: Pok, blocked: BlockedSenders, incomings: list[Incoming]):
+        self.pok, self.blocked = pok, blocked
+        self.known = known_message_ids(pok, [ref for each in incomings for ref in references_of(each.parsed)])
+        self.waiting: list[tuple[Incoming, Message]] = []
+
+    def store(self, incoming: Incoming, size: int) -> Message:
+        parsed, raw = incoming.parsed, incoming.raw
+        needs_database = self._needs_database(parsed, raw)
+        self.known.add(incoming.identity)  # a later message of the group may refer to it
+        if needs_database:
+            self.flush()
+            return _save(self.pok, incoming, None, size, self.blocked)
+        placing = _place(self.pok, parsed, raw, self.blocked, known=self.known)
+        message = _message_row(self.pok, incoming, placing, None, size)
+        incoming.write_files()
+        message.raw.name = incoming.raw_name
+        self.waiting.append((incoming, message))
+        return message
+
+    def _needs_database(self, parsed: ParsedMessage, raw: bytes) -> bool:
+        if parsed.is_bounce or tokens_in(parsed.subject) or self.pok.acknowledge_new and may_acknowledge(parsed, raw):
+            return True
+        return any(ref in self.known for ref in references_of(parsed))
+
+    def flush(self) -> None:
+        if not self.waiting:
+            return
+        waiting, self.waiting = self.waiting, []
+        starts = [
+            services.MailStart(i.parsed.subject, i.parsed.from_address, i.parsed.from_name, m) for i, m in waiting
+        ]
+        for (_incoming, message), thread in zip(waiting, services.threads_from_mails(self.pok, starts), strict=True):
+            message.thread = thread
+        Message.objects.bulk_create([message for _incoming, message in waiting])
+        attachments = [Attachment(message=m, **fields) for incoming, m in waiting for fields in incoming.attachments]
+        Attachment.objects.bulk_create(attachments)
+
+
+def references_of(parsed: ParsedMessage) -> list[str]:
+    """The Message-IDs a message names as the ones it answers, nearest first (how routing reads them)."""
+    return [parsed.in_reply_to, *reversed(parsed.references)]
 
 
 @dataclass
@@ -118,7 +175,7 @@ class _Placing:
     auth_warning: str = ""
 
 
-def _place(pok, parsed: ParsedMessage, raw: bytes, blocked: BlockedSenders) -> _Placing:
+def _place(pok, parsed: ParsedMessage, raw: bytes, blocked: BlockedSenders, known: set[str] | None = None) -> _Placing:
     bounce = read_bounce(raw) if parsed.is_bounce else None
     bounced = bounced_original(pok, bounce) if bounce else None
     if bounced:
@@ -127,15 +184,35 @@ def _place(pok, parsed: ParsedMessage, raw: bytes, blocked: BlockedSenders) -> _
     spam = blocked.because(parsed.from_address) or server.spam
     if spam:  # never joins (nor reopens) a thread: it starts its own, in the Spam view
         return _Placing(Route(None), spam=spam, auth_warning=server.auth_hint)
-    references = [parsed.in_reply_to, *reversed(parsed.references)]
-    return _Placing(route(pok, parsed.subject, parsed.from_address, references), auth_warning=server.auth_hint)
+    where = route(pok, parsed.subject, parsed.from_address, references_of(parsed), known=known)
+    return _Placing(where, auth_warning=server.auth_hint)
 
 
 def _save(pok, incoming: Incoming, kept_at: ServerPlace | None, size, blocked) -> Message:
     parsed, raw = incoming.parsed, incoming.raw
     placing = _place(pok, parsed, raw, blocked)
     where = placing.route
-    message = Message(
+    message = _message_row(pok, incoming, placing, kept_at, size)
+    message.thread = where.thread or _new_thread(pok, parsed, message)
+    incoming.write_files()
+    message.raw.name = incoming.raw_name
+    message.save()
+    Attachment.objects.bulk_create([Attachment(message=message, **fields) for fields in incoming.attachments])
+    if where.thread is not None:
+        services.customer_wrote(where.thread, message=message)
+    if where.thread is None and not placing.spam and pok.acknowledge_new and may_acknowledge(parsed, raw):
+        services.acknowledge(message.thread, first_mail=message)
+    if placing.bounced:
+        bounce = placing.bounce
+        services.record_bounce(
+            placing.bounced, recipient=bounce.recipient, reason=bounce.reason, kind=bounce_kind(bounce)
+        )
+    return message
+
+
+def _message_row(pok, incoming: Incoming, placing: _Placing, kept_at: ServerPlace | None, size) -> Message:
+    parsed = incoming.parsed
+    return Message(
         pok=pok,
         direction=Direction.INCOMING,
         message_id=incoming.identity,
@@ -157,26 +234,11 @@ def _save(pok, incoming: Incoming, kept_at: ServerPlace | None, size, blocked) -
         is_bounce=parsed.is_bounce,
         spam_reason=placing.spam[:255],
         auth_warning=placing.auth_warning,
-        unknown_sender=where.unknown_sender,
+        unknown_sender=placing.route.unknown_sender,
         too_large=kept_at is not None,
         imap_uid=kept_at.uid if kept_at else None,
         imap_uidvalidity=kept_at.uidvalidity if kept_at else None,
     )
-    message.thread = where.thread or _new_thread(pok, parsed, message)
-    incoming.write_files()
-    message.raw.name = incoming.raw_name
-    message.save()
-    Attachment.objects.bulk_create([Attachment(message=message, **fields) for fields in incoming.attachments])
-    if where.thread is not None:
-        services.customer_wrote(where.thread, message=message)
-    if where.thread is None and not placing.spam and pok.acknowledge_new and may_acknowledge(parsed, raw):
-        services.acknowledge(message.thread, first_mail=message)
-    if placing.bounced:
-        bounce = placing.bounce
-        services.record_bounce(
-            placing.bounced, recipient=bounce.recipient, reason=bounce.reason, kind=bounce_kind(bounce)
-        )
-    return message
 
 
 def _new_thread(pok, parsed: ParsedMessage, first_mail: Message):

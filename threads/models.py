@@ -110,11 +110,15 @@ class Thread(models.Model):
         return f"#{self.public_id} {self.subject}"
 
     def save(self, *args, **kwargs):
+        self.assign_public_id()
+        super().save(*args, **kwargs)
+
+    def assign_public_id(self) -> None:
+        """A fresh public id unless it has one (bulk_create, which skips save(), needs it called)."""
         if not self.public_id:
             self.public_id = FRESH_IDS.take(
                 lambda ids: Thread.objects.filter(public_id__in=ids).values_list("public_id", flat=True)
             )
-        super().save(*args, **kwargs)
 
     @property
     def token(self) -> str:

@@ -14,6 +14,7 @@ import uuid
 from collections import Counter
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from datetime import timedelta
 
 from django.conf import settings
@@ -116,7 +117,16 @@ def create_thread(
     first_mail: Message | None = None,
 ) -> Thread:
     """A new thread; `first_mail` is the Message it starts with, counted at once (no update after)."""
-    thread = Thread.objects.create(
+    thread = _thread_row(pok, subject, customer_email, customer_name, recipient, first_mail)
+    thread.save()
+    _started([thread], actor)
+    return thread
+
+
+def _thread_row(
+    pok: Pok, subject: str, customer_email: str, customer_name: str, recipient: str, first_mail: Message | None
+) -> Thread:
+    return Thread(
         pok=pok,
         subject=subject[:500],
         customer_email=customer_email.lower(),
@@ -127,27 +137,46 @@ def create_thread(
         has_problem=bool(first_mail and (first_mail.parse_problem or first_mail.too_large)),
         last_customer_at=timezone.now() if first_mail and not first_mail.is_auto_reply else None,
     )
-    _write_events([ThreadEvent(thread=thread, kind=EventKind.CREATED, new_value=thread.status, actor=actor)])
-    _move_counts(after=counts.thread_keys(thread))
-    return thread
+
+
+def _started(threads: list[Thread], actor: User | None) -> None:
+    _write_events([ThreadEvent(thread=t, kind=EventKind.CREATED, new_value=t.status, actor=actor) for t in threads])
+    _move_counts(after=[key for thread in threads for key in counts.thread_keys(thread)])
+
+
+@dataclass
+class MailStart:
+    """A thread an incoming mail begins: `first_mail` is not saved yet."""
+
+    subject: str
+    customer_email: str
+    customer_name: str
+    first_mail: Message
 
 
 def thread_from_mail(pok: Pok, *, subject: str, customer_email: str, customer_name: str, first_mail: Message) -> Thread:
     """A thread begun by an incoming mail (`first_mail`, not saved yet); spam's starts in the Spam view,
     an auto-reply's archived."""
-    thread = create_thread(
-        pok,
-        subject=subject,
-        customer_email=customer_email,
-        customer_name=customer_name,
-        recipient=first_mail.to,
-        first_mail=first_mail,
-    )
-    if first_mail.spam_reason:
-        change_status(thread, status=Status.SPAM)
-    elif first_mail.is_auto_reply:
-        change_status(thread, status=Status.ARCHIVED)
-    return thread
+    return threads_from_mails(pok, [MailStart(subject, customer_email, customer_name, first_mail)])[0]
+
+
+def threads_from_mails(pok: Pok, starts: list[MailStart]) -> list[Thread]:
+    """thread_from_mail for many mails at once (sync_inbox's groups): one INSERT for the threads, their
+    status changes one statement each, whatever their number."""
+    threads = [
+        _thread_row(pok, s.subject, s.customer_email, s.customer_name, s.first_mail.to, s.first_mail) for s in starts
+    ]
+    for thread in threads:
+        thread.assign_public_id()
+    Thread.objects.bulk_create(threads)
+    _started(threads, None)
+    mails = [start.first_mail for start in starts]
+    spam = [thread for thread, mail in zip(threads, mails, strict=True) if mail.spam_reason]
+    automatic = [t for t, mail in zip(threads, mails, strict=True) if mail.is_auto_reply and not mail.spam_reason]
+    for changed, status in ((spam, Status.SPAM), (automatic, Status.ARCHIVED)):
+        if changed:
+            change_statuses(changed, status=status)
+    return threads
 
 
 def customer_wrote(thread: Thread, *, message: Message) -> None:
