@@ -20,6 +20,7 @@ import ssl
 import time
 from collections import Counter
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
 from django.db import OperationalError, connection, transaction
@@ -155,13 +156,25 @@ class _Run:
         identities = {uid: _header_message_id(data) for uid, data in heads.items()}
         known = self._known_identities(identities)
         downloads = {uid for uid in chunk if uid in heads and uid not in known and not self._too_big(heads[uid])}
+        kept = {uid for uid in chunk if uid in heads and uid not in known and uid not in downloads}
+        groups = list(self._groups(chunk, downloads, heads))
         deletable = []
-        for group in self._groups(chunk, downloads, heads):
-            bodies = self._fetch_bodies([uid for uid in group if uid in downloads], heads)
-            # Parsed and its files written before the group's transaction opens (not while it holds locks).
-            prepared = _prepare(bodies, identities)
-            deletable += self._commit_group(group, _Group(heads, identities, known, prepared))
+        # A group is fetched, parsed and its files written (no database) in a thread while the group before
+        # it is stored: the IMAP client is the thread's alone till its result is taken.
+        with ThreadPoolExecutor(max_workers=1, thread_name_prefix="sync-fetch") as helper:
+            ahead = helper.submit(self._fetch, groups[0], downloads, kept, identities) if groups else None
+            for index, uids in enumerate(groups):
+                bodies, headers = ahead.result()
+                if index + 1 < len(groups):
+                    ahead = helper.submit(self._fetch, groups[index + 1], downloads, kept, identities)
+                deletable += self._commit_group(uids, _Group(heads, identities, known, bodies, headers))
         return deletable
+
+    def _fetch(self, group: list[int], downloads: set[int], kept: set[int], identities: dict[int, str]):
+        """A group's bodies parsed and their files written, and the headers of those too large to download."""
+        bodies = self._fetch_items([uid for uid in group if uid in downloads], "BODY.PEEK[]", b"BODY[]")
+        headers = self._fetch_items([uid for uid in group if uid in kept], "BODY.PEEK[HEADER]", b"BODY[HEADER]")
+        return _prepare(bodies, identities), headers
 
     def _groups(self, chunk: list[int], downloads: set[int], heads) -> Iterator[list[int]]:
         """The chunk in groups of at most COMMIT_GROUP messages whose bodies (held in memory for the group's
@@ -191,6 +204,8 @@ class _Run:
     def _group_transaction(self, uids: list[int], group: "_Group", savepoints: bool) -> list[int]:
         tally = _Tally(self.failed, self.committed_upto)
         with transaction.atomic(), services.grouped_counts():
+            # The first attempt inserts the group's new threads together; the retry stores one by one.
+            batch = None if savepoints else storing.Batch(self.pok, self.blocked, group.incomings())
             for uid in uids:
                 place = ServerPlace(uid, self.uidvalidity)
                 if uid in group.known:
@@ -198,11 +213,15 @@ class _Run:
                 elif uid not in group.heads:
                     pass  # expunged meanwhile by someone else
                 elif self._too_big(group.heads[uid]):
-                    self._keep_on_server(place, group.heads[uid][b"RFC822.SIZE"], tally)
+                    if batch:
+                        batch.flush()
+                    self._keep_on_server(place, group.heads[uid][b"RFC822.SIZE"], group.headers.get(uid), tally)
                 else:
-                    self._store(uid, group.prepared.get(uid), group.identities[uid], tally, savepoints)
+                    self._store(uid, group.prepared.get(uid), group.identities[uid], tally, batch)
                 if not tally.failed:
                     tally.committed_upto = uid
+            if batch:
+                batch.flush()
             self._move_mark(tally.committed_upto)
         self._apply(tally)
         return tally.deletable
@@ -239,28 +258,26 @@ class _Run:
             return []
         return [place.uid]
 
-    def _keep_on_server(self, place: ServerPlace, size: int, tally: "_Tally") -> None:
-        header = self.client.fetch([place.uid], ["BODY.PEEK[HEADER]"]).get(place.uid, {}).get(b"BODY[HEADER]", b"")
-        outcome, _message = storing.store_too_large(self.pok, header, size, place)
+    def _keep_on_server(self, place: ServerPlace, size: int, header: bytes | None, tally: "_Tally") -> None:
+        outcome, _message = storing.store_too_large(self.pok, header or b"", size, place)
         tally.count(outcome, problem=False)
         if outcome == storing.NEW:
             tally.figures["too_large"] += 1
 
-    def _fetch_bodies(self, uids: list[int], heads) -> dict[int, bytes]:
+    def _fetch_items(self, uids: list[int], item: str, key: bytes) -> dict[int, bytes | None]:
         if not uids:
             return {}
-        fetched = self.client.fetch(uids, ["BODY.PEEK[]"])
-        return {uid: data.get(b"BODY[]") for uid, data in fetched.items()}
+        return {uid: data.get(key) for uid, data in self.client.fetch(uids, [item]).items()}
 
-    def _store(self, uid: int, raw: "storing.Incoming | Exception | None", absent: str, tally, savepoints) -> None:
+    def _store(self, uid: int, raw: "storing.Incoming | Exception | None", absent: str, tally, batch) -> None:
         if raw is None:
             return
         if isinstance(raw, Exception):  # its files could not be written
             self._failed(uid, tally, raw)
             return
-        if not savepoints:  # a failure rolls the whole group back (_commit_group)
+        if batch:  # a failure rolls the whole group back (_commit_group)
             outcome, message = storing.store_message(
-                self.pok, raw, absent=absent, blocked=self.blocked, savepoint=False
+                self.pok, raw, absent=absent, blocked=self.blocked, savepoint=False, batch=batch
             )
             tally.count(outcome, problem=bool(message and message.parse_problem))
             return
@@ -289,6 +306,10 @@ class _Group:
     identities: dict[int, str]
     known: dict[int, tuple[str, bool]]
     prepared: dict[int, "storing.Incoming | Exception | None"]
+    headers: dict[int, bytes | None]  # of the messages too large to download
+
+    def incomings(self) -> list["storing.Incoming"]:
+        return [each for each in self.prepared.values() if isinstance(each, storing.Incoming)]
 
 
 def _prepare(
