@@ -273,12 +273,19 @@ class _Body:
 
 _BASE64_LINE = re.compile(rb"[A-Za-z0-9+/]*={0,2}")
 _NOT_BASE64 = re.compile(rb"[^A-Za-z0-9+/]")
+# Base64 as it should be: lines of base64 characters, padding only at the very end. Read in one go it gives
+# the bytes the line-by-line reading of decode_base64 gives (a 30 MB attachment is 400,000 lines).
+_WELL_FORMED_BASE64 = re.compile(
+    rb"(?:[ \t\r]*+(?:[A-Za-z0-9+/]++[ \t\r]*+)?\n)*+[ \t\r]*+[A-Za-z0-9+/]*+={0,2}[ \t\r\n]*+"  # possessive: linear
+)
 
 
 def decode_base64(raw: bytes) -> tuple[bytes, bool]:
     """(bytes, whether all was readable). Tolerates what senders get wrong without losing anything:
     missing padding, padded pieces one after another, junk after the data (a footer, a stray "--").
     Lines that are not base64 before the data are read as the stdlib would, and reported."""
+    if _WELL_FORMED_BASE64.fullmatch(raw):
+        return _padded_decode(raw.translate(None, b" \t\r\n"))
     pieces: list[list[bytes]] = [[]]
     for line in raw.split(b"\n"):
         line = line.strip()
