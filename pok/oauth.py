@@ -9,17 +9,14 @@ POK uses and where its tokens are kept: encrypted in the POK's row, so that ever
 import json
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from typing import TYPE_CHECKING
 
-import requests
 from authlib.common.errors import AuthlibBaseError
 from authlib.common.security import generate_token
-from authlib.integrations.requests_client import OAuth2Session
 from django.conf import settings
 from django.db import transaction
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from joserfc import jws
-from joserfc.errors import JoseError
 
 from crm.errors import first_line
 from pok.models import Pok
@@ -30,6 +27,11 @@ MICROSOFT_SCOPE = (
 )
 REFRESH_LEEWAY_SECONDS = 120  # refresh this long before expiry: a sync started just before must not fail
 REFUSED_GRANT = "invalid_grant"
+
+# requests, authlib's requests client and joserfc are imported where a token is fetched: every manage.py
+# command loads this module (the admin, the IMAP connection) and most never sign in (0.2 s of start-up).
+if TYPE_CHECKING:
+    from authlib.integrations.requests_client import OAuth2Session
 
 
 class OAuthUnavailable(Exception):
@@ -84,7 +86,9 @@ def _client(pok: Pok, prefix: str) -> tuple[str, str]:
     return client_id, getattr(settings, f"CRM_OAUTH_{prefix}_CLIENT_SECRET")
 
 
-def _session(provider: Provider, **options) -> OAuth2Session:
+def _session(provider: Provider, **options) -> "OAuth2Session":
+    from authlib.integrations.requests_client import OAuth2Session
+
     return OAuth2Session(
         provider.client_id,
         provider.client_secret,
@@ -117,6 +121,8 @@ def start_authorization(pok: Pok) -> tuple[str, dict]:
 
 def finish_authorization(pok: Pok, pending: dict, response_url: str) -> str:
     """Exchange the callback's code (state checked, PKCE verifier sent); store the tokens; the account address."""
+    import requests
+
     provider = provider_for(pok)
     session = _session(provider, redirect_uri=redirect_uri(), state=pending["state"])
     try:
@@ -140,6 +146,9 @@ def _account(token: dict) -> str:
     Its signature is not checked: it came straight from the token endpoint over TLS, in
     answer to our own code exchange (OpenID Connect Core 3.1.3.7), and only names the account.
     """
+    from joserfc import jws
+    from joserfc.errors import JoseError
+
     try:
         claims = json.loads(jws.extract_compact(token["id_token"].encode()).payload)
     except (KeyError, AttributeError, JoseError, ValueError):
@@ -176,6 +185,8 @@ def access_token(pok: Pok) -> str:
 
 
 def _fresh_token(pok: Pok) -> str:
+    import requests
+
     if not pok.oauth_refresh_token:
         raise OAuthUnavailable(_("OAuth2: not connected (press Connect on the service point in the admin)"))
     expires = pok.oauth_token_expires_at
