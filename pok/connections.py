@@ -75,7 +75,8 @@ def open_imap(pok: Pok) -> imapclient.IMAPClient:
             pok.imap_host,
             port=pok.imap_port,
             ssl=pok.imap_security == Security.SSL,
-            ssl_context=tls_context(pok.imap_verify_cert),
+            # Only TLS needs one (making it loads the CA certificates).
+            ssl_context=tls_context(pok.imap_verify_cert) if pok.imap_security == Security.SSL else None,
             timeout=settings.CRM_IMAP_TIMEOUT,
         )
         if pok.imap_security == Security.STARTTLS:
