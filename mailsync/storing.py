@@ -58,6 +58,8 @@ class Incoming:
             return
         self.raw_name = _write(Message.raw.field, f"{uuid.uuid4().hex}.eml", self.raw)
         self.attachments = [_attachment(part) for part in self.parsed.attachments]
+        for part in self.parsed.attachments:
+            part.payload = b""  # in storage now: a group held for its transaction (and retry) keeps no copy
 
 
 def prepare(raw: bytes) -> Incoming:
