@@ -4,6 +4,7 @@ transaction per group with the mark below it, the retry message by message, iden
 A group is fetched, parsed and its files written in a thread while the group before it is stored; its new
 threads are inserted together (mailsync.storing.Batch)."""
 
+import ctypes
 import logging
 from collections import Counter
 from collections.abc import Iterator
@@ -24,6 +25,9 @@ from threads.models import Message
 log = logging.getLogger(__name__)
 
 IDENTITY_ITEMS = ["RFC822.SIZE", "BODY.PEEK[HEADER.FIELDS (MESSAGE-ID)]"]
+# glibc keeps what a chunk's bodies and parsing freed, scattered between live blocks (two threads, two arenas):
+# a first import of 5,000 messages grew by 30 MB. Handed back after each chunk; other C libraries have no such call.
+_TRIM = getattr(ctypes.CDLL(None), "malloc_trim", None)
 
 
 class NewMail:
@@ -54,6 +58,8 @@ class NewMail:
                 if index + 1 < len(groups):
                     ahead = helper.submit(self._fetch, groups[index + 1], downloads, kept, identities)
                 deletable += self._commit_group(uids, _Group(heads, identities, known, bodies, headers))
+        if _TRIM is not None:
+            _TRIM(0)
         return deletable
 
     def _fetch(self, group: list[int], downloads: set[int], kept: set[int], identities: dict[int, str]):
