@@ -162,13 +162,24 @@ class ThreadTable(tables.Table):
         column's link sets the sort parameter and keeps the others, without a template layer per column."""
         cells = []
         for column in self.columns:
-            header = conditional_escape(column.header)
+            attrs, header = self._th(column)
             if column.orderable:
                 header = (
                     f'<a href="{self._link(self.prefixed_order_by_field, column.order_by_alias.next)}">{header}</a>'
                 )
-            cells.append(f"<th {column.attrs['th'].as_html()}>{header}</th>")
+            cells.append(f"<th {attrs}>{header}</th>")
         return SafeString(f"<tr>{''.join(cells)}</tr>")  # escaped as the template escapes them
+
+    _th_of: dict[tuple, tuple[str, str]] = {}
+
+    def _th(self, column) -> tuple[str, str]:
+        """A header cell's attributes and escaped label: the same in every table of this kind sorted the same
+        way in one language, so computed once (django-tables2 builds both anew for every table)."""
+        ordered = column.is_ordered
+        key = (type(self), column.name, ordered, ordered and column.order_by_alias.is_descending, get_language())
+        if key not in self._th_of:
+            self._th_of[key] = (column.attrs["th"].as_html(), conditional_escape(column.header))
+        return self._th_of[key]
 
     @cached_property
     def paging(self) -> dict:
