@@ -22,6 +22,8 @@ from threads import ages
 from threads.models import Status
 from threads.selectors import table_rows
 
+HEADS_KEPT = 512  # header rows kept drawn (ThreadTable.head_html)
+
 PER_PAGE = 50
 MAX_PAGE = 100_000  # 5,000,000 rows deep; a 30-digit page would be an OFFSET out of the database's range
 PLACEHOLDER_ID = "AAAAAAA"  # a public id's shape, replaced by each row's own
@@ -157,29 +159,32 @@ class ThreadTable(tables.Table):
             rows.append(f'<tr class="{escape(_row_class(record))} {"odd" if counter % 2 else "even"}">{parts}</tr>')
         return SafeString("".join(rows))  # every value in it went through escape()
 
+    _heads: dict[tuple, SafeString] = {}
+
     def head_html(self) -> str:
         """The header row as django-tables2's template draws it (tests/threads/scale compares): each sortable
-        column's link sets the sort parameter and keeps the others, without a template layer per column."""
+        column's link sets the sort parameter and keeps the others. It depends only on the kind of table, its
+        columns, its sort, the language and the query string, so the same row is drawn once, not per request."""
+        request = getattr(self, "request", None)
+        query = request.GET.urlencode() if request is not None else ""
+        key = (type(self), tuple(column.name for column in self.columns), tuple(self.order_by or ()), get_language())
+        head = self._heads.get((*key, query))
+        if head is None:
+            if len(self._heads) >= HEADS_KEPT:  # filters make query strings without end: a bounded memory
+                self._heads.clear()
+            head = self._heads[(*key, query)] = self._drawn_head()
+        return head
+
+    def _drawn_head(self) -> SafeString:
         cells = []
         for column in self.columns:
-            attrs, header = self._th(column)
+            header = conditional_escape(column.header)
             if column.orderable:
                 header = (
                     f'<a href="{self._link(self.prefixed_order_by_field, column.order_by_alias.next)}">{header}</a>'
                 )
-            cells.append(f"<th {attrs}>{header}</th>")
+            cells.append(f"<th {column.attrs['th'].as_html()}>{header}</th>")
         return SafeString(f"<tr>{''.join(cells)}</tr>")  # escaped as the template escapes them
-
-    _th_of: dict[tuple, tuple[str, str]] = {}
-
-    def _th(self, column) -> tuple[str, str]:
-        """A header cell's attributes and escaped label: the same in every table of this kind sorted the same
-        way in one language, so computed once (django-tables2 builds both anew for every table)."""
-        ordered = column.is_ordered
-        key = (type(self), column.name, ordered, ordered and column.order_by_alias.is_descending, get_language())
-        if key not in self._th_of:
-            self._th_of[key] = (column.attrs["th"].as_html(), conditional_escape(column.header))
-        return self._th_of[key]
 
     @cached_property
     def paging(self) -> dict:

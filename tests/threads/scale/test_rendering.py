@@ -141,3 +141,18 @@ def test_paging_links_are_those_of_querystring_replace(pok_a, anna, monkeypatch)
     assert all(link == (querystring_replace(p) if p != "..." else "") for p, link in paging["pages"])
     page = render_to_string("threads/_table.html", {"table": table}, request=request)
     assert page.count(f'href="{querystring_replace(13)}" rel="next"') == 2 and "&amp;amp;" not in page
+
+
+@pytest.mark.django_db
+def test_header_rows_are_drawn_once_per_query_string_in_bounded_memory(pok_a, monkeypatch):
+    from threads import tables
+
+    monkeypatch.setattr(tables, "HEADS_KEPT", 5)
+    monkeypatch.setattr(ThreadTable, "_heads", {})
+    for number in range(12):
+        request = RequestFactory().get("/", {"subject": f"word{number}"})
+        table = paginate(request, ThreadTable(pok_threads(pok_a, INBOX_STATUSES), order_by="last_message_at"))
+        head = table.head_html()
+        assert f"subject=word{number}" in head and f"subject=word{number - 1}" not in head
+        assert len(ThreadTable._heads) <= 5
+        assert table.head_html() is head, "drawn once"
