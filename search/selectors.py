@@ -42,6 +42,7 @@ class SearchHit:
     customer: CustomerIndexEntry
     fields: list[Field]
     elsewhere: list[Field]
+    unseen: list[Term]  # the query words none of `fields` holds: what `elsewhere` shows
 
     @property
     def shown(self) -> list[Field]:
@@ -67,7 +68,7 @@ class SearchOutcome:
         if wanting:
             for customer_id, values in other_values(list(wanting)).items():
                 hit = wanting[customer_id]
-                hit.elsewhere = elsewhere_fields(values, _unseen(hit, self.terms)) or hit.elsewhere
+                hit.elsewhere = elsewhere_fields(values, hit.unseen) or hit.elsewhere
         return hits
 
 
@@ -96,7 +97,8 @@ def search_hit(customer: CustomerIndexEntry, terms: list[Term]) -> SearchHit:
     unseen = [term for term in terms if not any(match_spans(value, list(term)) for _label, value in shown)]
     words = [word for word in customer.text.split() if any(form in word for term in unseen for form in term)]
     label = _("address, company or tax ID")
-    return SearchHit(customer, fields, [Field(label, [(word, True)]) for word in unique(words)[:ELSEWHERE_SHOWN]])
+    elsewhere = [Field(label, [(word, True)]) for word in unique(words)[:ELSEWHERE_SHOWN]]
+    return SearchHit(customer, fields, elsewhere, unseen)
 
 
 def other_values(customer_ids: list[int]) -> dict[int, list[tuple[str, str]]]:
@@ -133,11 +135,6 @@ def elsewhere_fields(values: list[tuple[str, str]], unseen: list[Term]) -> list[
             seen.add(value)
             found.append(Field(label, marked(value, forms)))
     return found[:ELSEWHERE_SHOWN]
-
-
-def _unseen(hit: SearchHit, terms: list[Term]) -> list[Term]:
-    shown = ["".join(text for text, _matched in field.parts) for field in hit.fields]
-    return [term for term in terms if not any(match_spans(value, list(term)) for value in shown)]
 
 
 def parse_query(query: str) -> list[Term]:
