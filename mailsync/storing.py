@@ -137,8 +137,7 @@ class Batch:
             return _save(self.pok, incoming, None, size, self.blocked)
         placing = _place(self.pok, parsed, raw, self.blocked, known=self.known)
         message = _message_row(self.pok, incoming, placing, None, size)
-        incoming.write_files()
-        message.raw.name = incoming.raw_name
+        _write_files(incoming, message)
         self.waiting.append((incoming, message))
         return message
 
@@ -196,8 +195,7 @@ def _save(pok, incoming: Incoming, kept_at: ServerPlace | None, size, blocked) -
     where = placing.route
     message = _message_row(pok, incoming, placing, kept_at, size)
     message.thread = where.thread or _new_thread(pok, parsed, message)
-    incoming.write_files()
-    message.raw.name = incoming.raw_name
+    _write_files(incoming, message)
     message.save()
     Attachment.objects.bulk_create([Attachment(message=message, **fields) for fields in incoming.attachments])
     if where.thread is not None:
@@ -241,6 +239,12 @@ def _message_row(pok, incoming: Incoming, placing: _Placing, kept_at: ServerPlac
         imap_uid=kept_at.uid if kept_at else None,
         imap_uidvalidity=kept_at.uidvalidity if kept_at else None,
     )
+
+
+def _write_files(incoming: Incoming, message: Message) -> None:
+    """The raw mail and attachments on the file store (a no-op when sync_inbox's helper thread wrote them)."""
+    incoming.write_files()
+    message.raw.name = incoming.raw_name
 
 
 def _new_thread(pok, parsed: ParsedMessage, first_mail: Message):
