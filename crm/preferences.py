@@ -24,14 +24,25 @@ def mail_language(user) -> str:
     return Preferences.objects.filter(user=user).values_list("language", flat=True).first() or ""
 
 
-def save_preferences(user, *, language: str, browser_notifications: str, digest: str, request=None) -> Preferences:
-    """Save all three choices; a digest turned on covers customer mail from now on, not the archive."""
+def save_preferences(
+    user,
+    *,
+    language: str | None = None,
+    browser_notifications: str | None = None,
+    digest: str | None = None,
+    request=None,
+) -> Preferences:
+    """Save the choices given (None keeps the saved one); a digest turned on covers customer mail from now
+    on, not the archive."""
     preferences = preferences_of(user)
-    if digest != Digest.OFF and (preferences.digest == Digest.OFF or preferences.digest_since is None):
+    turned_on = digest not in (None, Digest.OFF)
+    if turned_on and (preferences.digest == Digest.OFF or preferences.digest_since is None):
         preferences.digest_since = timezone.now()
-    preferences.language = language
-    preferences.browser_notifications = browser_notifications
-    preferences.digest = digest
+    preferences.language = preferences.language if language is None else language
+    preferences.browser_notifications = (
+        preferences.browser_notifications if browser_notifications is None else browser_notifications
+    )
+    preferences.digest = preferences.digest if digest is None else digest
     preferences.save()
     if request is not None:
         remember(request, preferences)
@@ -40,22 +51,12 @@ def save_preferences(user, *, language: str, browser_notifications: str, digest:
 
 def choose_language(user, *, language: str, request=None) -> Preferences:
     """The user menu's switch: only the language changes."""
-    preferences = preferences_of(user)
-    return save_preferences(
-        user,
-        language=language,
-        browser_notifications=preferences.browser_notifications,
-        digest=preferences.digest,
-        request=request,
-    )
+    return save_preferences(user, language=language, request=request)
 
 
 def choose_browser_notifications(user, *, choice: str, request=None) -> Preferences:
     """The answer to the in-page prompt (on or off): remembered, so that the prompt is not shown again."""
-    preferences = preferences_of(user)
-    return save_preferences(
-        user, language=preferences.language, browser_notifications=choice, digest=preferences.digest, request=request
-    )
+    return save_preferences(user, browser_notifications=choice, request=request)
 
 
 def remember(request, preferences: Preferences) -> None:
