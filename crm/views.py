@@ -5,15 +5,14 @@ from django.contrib.auth.views import LoginView
 from django.core.exceptions import ValidationError
 from django.http import HttpResponse, HttpResponseBadRequest, HttpResponseRedirect
 from django.shortcuts import redirect, render
-from django.urls import reverse
 from django.utils import translation
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
 from crm.forms import PreferencesForm
 from crm.models import BrowserNotifications
+from crm.paths import local_path_or_overview
 from crm.permissions import staff_required
 from crm.preferences import (
     choose_browser_notifications,
@@ -65,11 +64,7 @@ def language(request):
     if chosen not in dict(settings.LANGUAGES):
         return HttpResponseBadRequest(_("Unknown language."))
     choose_language(request.user, language=chosen, request=request)
-    back = request.POST.get("next", "")
-    local = back.startswith("/") and url_has_allowed_host_and_scheme(
-        back, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    )
-    return HttpResponseRedirect(back if local else reverse("overview"))
+    return HttpResponseRedirect(local_path_or_overview(request, request.POST.get("next", "")))
 
 
 @require_POST

@@ -12,12 +12,13 @@ from django.http import FileResponse, Http404, HttpResponse, HttpResponseBadRequ
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.formats import date_format
-from django.utils.http import url_has_allowed_host_and_scheme, urlencode
+from django.utils.http import urlencode
 from django.utils.timezone import localtime
 from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from crm.paths import local_path_or_overview
 from crm.permissions import staff_required
 from crm.storage import STORAGE_ERRORS
 from customers.selectors import customer_panel
@@ -199,10 +200,7 @@ def bulk(request):
     each thread checked against the user's POKs, one history event per changed thread, a fixed number of
     queries whatever the selection."""
     form = BulkForm(request.POST)
-    back = request.POST.get("next", "")
-    # Only a path of this site: redirect() would take any other word for a view name.
-    if not back.startswith("/") or not url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}):
-        back = reverse("overview")
+    back = local_path_or_overview(request, request.POST.get("next", ""))
     if not form.is_valid():
         for error in form.non_field_errors() or [_("Choose an action and the threads for it.")]:
             messages.error(request, error)
