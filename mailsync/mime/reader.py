@@ -78,9 +78,9 @@ _MAX_HEADER_LINES = 500
 def _without_garbled_header_lines(raw: bytes) -> tuple[bytes, int]:
     """Drop header-block lines that are no header, when header lines follow them: the stdlib would
     start the body at such a line and lose every header below it (the Subject with them)."""
-    lines = raw.split(b"\n", _MAX_HEADER_LINES)[:_MAX_HEADER_LINES]
+    lines = raw.split(b"\n", _MAX_HEADER_LINES)  # the last item is the rest of the message, not split
     garbled = []
-    for index, line in enumerate(lines):
+    for index, line in enumerate(lines[:_MAX_HEADER_LINES]):
         bare = line.rstrip(b"\r")
         if not bare:
             break  # the end of the header block

@@ -121,6 +121,12 @@ def test_a_garbled_line_inside_the_headers_is_skipped_too():
     assert (parsed.subject, parsed.text) == ("Important", "body")
 
 
+def test_a_garbled_header_line_leaves_a_long_body_whole():
+    body = b"".join(b"line %d\r\n" % n for n in range(3000))
+    parsed = parse_message(b"From: jan@example.pl\r\n\x01\x02\r\nSubject: Long\r\n\r\n" + body)
+    assert (parsed.subject, parsed.text) == ("Long", body.decode().replace("\r\n", "\n"))
+
+
 def test_a_body_without_a_blank_line_above_it_stays_the_body():
     parsed = parse_message(b"From: jan@example.pl\r\nSubject: Test\r\nDzien dobry\r\nprosze o fakture\r\n")
     assert parsed.subject == "Test" and "Dzien dobry" in parsed.text
