@@ -36,7 +36,7 @@ def parse_message(raw: bytes) -> ParsedMessage:
         if not raw or raw.isspace():
             return ParsedMessage(problems=["the message is empty"])
         raw, skipped = _without_garbled_header_lines(_with_unfolded_boundaries(raw))
-        msg = BytesParser(policy=compat32).parsebytes(raw)
+        msg = parse_tree(raw)
         parsed = from_headers(msg)
         if skipped:
             parsed.problems.append(f"{skipped} unreadable header line(s) skipped")
@@ -131,6 +131,76 @@ _DEFECT_REASONS = {
     email_errors.NoBoundaryInMultipartDefect: _NO_BOUNDARY,
     email_errors.MultipartInvariantViolationDefect: _NO_BOUNDARY,
 }
+
+
+def parse_tree(raw: bytes) -> Message:
+    """The stdlib parser's tree of `raw`, with each long base64 body set aside while it parses: the parser
+    reads a message line by line in Python, and attachments are most of the lines (7,000 for a 500 KB PDF).
+    A run of base64 lines can be neither a boundary nor a header, so the parser's reading of the rest is the
+    same whether it sees the run or one placeholder line, and the run is put back in its part unchanged.
+    Should a placeholder land anywhere but a part's payload, `raw` is parsed again as it is."""
+    shortened, runs = _base64_runs_set_aside(raw)
+    tree = BytesParser(policy=compat32).parsebytes(shortened)
+    if runs and _put_back(tree, runs) != len(runs):
+        return BytesParser(policy=compat32).parsebytes(raw)
+    return tree
+
+
+_SET_ASIDE = b"\x00crm-base64-"  # a mail that holds this already is parsed as it is
+_SET_ASIDE_TOKEN = re.compile("\x00crm-base64-([0-9]+)\x00")
+_SET_ASIDE_BYTES = 8 * 1024  # shorter bodies are not worth it
+_BASE64_HEADER = re.compile(rb"content-transfer-encoding[ \t]*:[ \t]*base64[ \t]*\r?\n")  # on lower-cased bytes
+_BASE64_OR_SPACE = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/= \t\r\n"
+_BASE64_FIRST = frozenset(bytes([c]) for c in _BASE64_OR_SPACE[:64])
+
+
+def _base64_runs_set_aside(raw: bytes) -> tuple[bytes, list[str]]:
+    """`raw` with each body declared base64 that holds only base64 lines (and is long) replaced by a
+    placeholder line, and those bodies, their last line break left in place (the parser gives that one to
+    the boundary after it)."""
+    if _SET_ASIDE in raw:
+        return raw, []
+    lowered, pieces, runs, done = raw.lower(), [], [], 0
+    found = lowered.find(b"content-transfer-encoding")
+    while found != -1:
+        start, end = _base64_body(raw, lowered, found)
+        if start >= done and end - start >= _SET_ASIDE_BYTES and not raw[start:end].translate(None, _BASE64_OR_SPACE):
+            pieces += [raw[done:start], b"%s%d\x00" % (_SET_ASIDE, len(runs))]
+            runs.append(raw[start:end].decode("ascii"))
+            done = end
+        found = lowered.find(b"content-transfer-encoding", max(end, found + 1))
+    return b"".join([*pieces, raw[done:]]), runs
+
+
+def _base64_body(raw: bytes, lowered: bytes, header: int) -> tuple[int, int]:
+    """Where the body under a "Content-Transfer-Encoding: base64" header line at `header` starts, and where
+    its lines end before the next line starting with "-" (a boundary can only be such a line) or the end of
+    the mail; (0, 0) when that header is not one."""
+    if header and lowered[header - 1] != ord("\n") or not _BASE64_HEADER.match(lowered, header):
+        return 0, 0
+    blank_lines = [(at, at + len(blank)) for blank in (b"\n\n", b"\n\r\n") if (at := lowered.find(blank, header)) != -1]
+    if not blank_lines:
+        return 0, 0
+    start = min(blank_lines)[1]
+    if raw[start : start + 1] not in _BASE64_FIRST:  # a line starting with a space would continue a header
+        return 0, 0
+    line_break = raw.find(b"\n-", start)
+    if line_break == -1:  # to the end of the mail, its last line break left in place as well
+        line_break = len(raw) - 1 if raw.endswith(b"\n") else len(raw)
+    return start, line_break - 1 if raw[line_break - 1] == ord("\r") else line_break
+
+
+def _put_back(tree: Message, runs: list[str]) -> int:
+    """Puts the runs set aside back in the payloads holding their placeholders; returns how many it did."""
+    done = 0
+    for part in tree.walk():
+        payload = part.get_payload()
+        if isinstance(payload, str):
+            payload, count = _SET_ASIDE_TOKEN.subn(lambda token: runs[int(token[1])], payload)
+            if count:
+                part.set_payload(payload)
+                done += count
+    return done
 
 
 class _Body:
