@@ -101,6 +101,16 @@ def test_reindex_customers_for_an_importer(indexed):
     assert reindex_customers([jan.pk]) == 0, "an unchanged row is not rewritten"
 
 
+def test_reindex_customers_of_consecutive_ids_touches_only_them(indexed):
+    ids = sorted(customer.pk for customer in indexed.values())
+    first, middle, last = ids[0], ids[1], ids[-1]
+    Customer.objects.filter(pk=middle).delete()
+    Customer.objects.filter(pk=last).update(firstname="Outside")  # not among the ids given
+    assert reindex_customers(range(first, middle + 1)) == 1, "the deleted customer's row is removed"
+    assert set(CustomerIndexEntry.objects.values_list("customer_id", flat=True)) == set(ids) - {middle}
+    assert found("outside") == set()
+
+
 def test_full_rebuild_keeps_results_while_it_runs(indexed):
     jan = indexed["jan_lodz"]
     Customer.objects.filter(pk=indexed["zofia"].pk).update(deleted=True)
