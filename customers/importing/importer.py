@@ -34,6 +34,9 @@ from customers.importing.tables import TABLES, Kind, TableSpec
 from customers.models import ImportState
 
 DELETE_CHUNK = 1000
+# Source batches are written together up to this many rows: each write costs a handful of round
+# trips (lock check, transaction, savepoint, COPY, mark) whatever its size.
+WRITE_ROWS = 5000
 
 
 @dataclass
@@ -66,8 +69,10 @@ class Importer:
         label = self.source.where(spec)
         started = time.monotonic()
         writer = _TableWriter(spec, label, self.options.zone, self.report, self.source.unexposed_columns(spec))
-        seen = set() if self.options.full else None
         writer.new = not spec.model.objects.exists()
+        # A table empty as the run began holds only rows of this run (the job's lock keeps other
+        # runs out): nothing in it can be gone from the shop.
+        seen = set() if self.options.full and not writer.new else None
         try:
             for batch in self._batches(spec, writer):
                 self.before_each_batch()
@@ -93,7 +98,7 @@ class Importer:
             batches = self._child_batches(spec, since)
         else:
             batches = ((rows, None) for rows in self.source.read(spec, since))
-        return prefetched(writer.convert(rows, mark) for rows, mark in batches)
+        return prefetched(_grouped((writer.convert(rows, mark) for rows, mark in batches), WRITE_ROWS))
 
     def _child_batches(self, spec: TableSpec, since):
         recent = None if since is None else shop_naive(self.options.now - self.options.recent_orders, self.options.zone)
@@ -177,6 +182,42 @@ class _Batch:
     read: int
     skipped: int = 0
     warnings: list[str] = field(default_factory=list)
+
+    def can_take(self, other: "_Batch") -> bool:
+        """Not when a key comes again: each is written as if alone (a repeated key into an empty table
+        makes the later write fail and be merged row by row, as separate batches were)."""
+        return self.rows.keys().isdisjoint(other.rows)
+
+    def take(self, other: "_Batch") -> None:
+        self.rows.update(other.rows)
+        self.mark = other.mark if other.mark is not None else self.mark
+        self.read += other.read
+        self.skipped += other.skipped
+        self.warnings += other.warnings
+
+
+def _grouped(batches, rows: int):
+    """Consecutive batches joined up to `rows` rows; when reading fails, what was read before is
+    yielded first (whole batches), then the failure raised."""
+    group = None
+    try:
+        for batch in batches:
+            if group is not None and not group.can_take(batch):
+                yield group
+                group = None
+            if group is None:
+                group = batch
+            else:
+                group.take(batch)
+            if len(group.rows) >= rows:
+                yield group
+                group = None
+    except Exception:
+        if group is not None:
+            yield group
+        raise
+    if group is not None:
+        yield group
 
 
 class _TableWriter:
