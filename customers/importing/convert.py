@@ -12,6 +12,7 @@ from zoneinfo import ZoneInfo
 from django.db import models
 
 ZERO_DATE_PREFIX = "0000-00-00"
+ZERO_DATE_BYTES = ZERO_DATE_PREFIX.encode()
 EPOCH = datetime.datetime(1970, 1, 1)
 
 
@@ -87,7 +88,15 @@ def _decimal(value) -> decimal.Decimal:
 
 
 def datetime_converter(zone: ZoneInfo):
+    from_text = datetime.datetime.fromisoformat
+
     def convert(value):
+        # The common value first: MySQL's text of a real date, decoded and parsed once.
+        if type(value) is bytes and value and not value.startswith(ZERO_DATE_BYTES):
+            try:
+                return from_text(value.decode()).replace(tzinfo=zone)
+            except ValueError:  # UnicodeDecodeError too: reported as below
+                pass
         if isinstance(value, datetime.datetime):
             return value.replace(tzinfo=zone)
         if value is None or _is_zero_date(value):

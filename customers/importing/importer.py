@@ -107,13 +107,13 @@ class Importer:
         if since is None:
             # A first or full run reads the whole table in key order (one query, not one per
             # batch of orders); the mark, taken before reading, is committed with the last batch.
-            mark = _newest(to_datetime, (date_upd for _, date_upd in orders))
+            mark = _newest(to_datetime, [date_upd for _, date_upd in orders])
             yield from _marked_last(self.source.read(spec, None), mark)
             return
         for start in range(0, len(orders), self.options.batch_size):
             chunk = orders[start : start + self.options.batch_size]
             rows = self.source.children(spec, [int(id_order) for id_order, _ in chunk])
-            yield rows, _newest(to_datetime, (date_upd for _, date_upd in chunk))
+            yield rows, _newest(to_datetime, [date_upd for _, date_upd in chunk])
 
     def _write(self, writer: "_TableWriter", batch: "_Batch", seen: set | None) -> None:
         spec, converted, mark = writer.spec, batch.rows, batch.mark
@@ -286,8 +286,14 @@ def _marked_last(batches, mark):
         yield previous, mark
 
 
-def _newest(to_datetime, dates):
-    return max(filter(None, (_quiet(to_datetime, date_upd) for date_upd in dates)), default=None)
+def _newest(to_datetime, dates: list):
+    """The newest of these date_upd in the order `changed_orders` gives them (by date_upd): the last
+    that is a date (zero and broken dates come first), so a first run does not convert every order's."""
+    for date_upd in reversed(dates):
+        moment = _quiet(to_datetime, date_upd)
+        if moment is not None:
+            return moment
+    return None
 
 
 def _quiet(convert, value):

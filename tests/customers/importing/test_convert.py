@@ -59,3 +59,23 @@ def test_repaired_values_are_kept_and_reported():
 def test_null_text_and_nullable_ids():
     obj, problems = convert("address", {"id_address": 1, "id_customer": 5, "id_state": None, "company": None})
     assert obj["state_id"] is None and obj["company"] == "" and obj["customer_id"] == 5
+
+
+def test_dates_as_mysqlclient_gives_them():
+    obj, problems = convert(
+        "orders",
+        {
+            "id_order": 1,
+            "date_add": b"2026-03-29 02:30:00",
+            "date_upd": b"0000-00-00 00:00:00",
+            "invoice_date": b"2026-13-01 00:00:00",
+            "delivery_date": b"2026-03-\xff9 00:00:00",
+        },
+    )
+    assert obj["date_add"] == datetime.datetime(2026, 3, 29, 2, 30, tzinfo=SHOP_ZONE)
+    assert obj["date_upd"] == obj["date_add"], "a zero required date takes the row's other date"
+    assert (
+        obj["invoice_date"] is None
+        and problems["invoice_date"] == "not a date ('2026-13-01 00:00:00'), stored as empty"
+    )
+    assert obj["delivery_date"] is None and problems["delivery_date"].startswith("not a date ('2026-03-\ufffd9")
