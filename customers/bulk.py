@@ -5,6 +5,8 @@ database does at this size, so rows are plain dicts keyed by attribute name.
 PostgreSQL gets COPY, others executemany.
 """
 
+import operator
+
 from django.db import connection, connections, router, transaction
 
 
@@ -75,7 +77,7 @@ def upsert_rows(model, rows: list[dict], *, new: bool = False) -> int:
     connection = connections[router.db_for_write(model)]
     attnames = [field.attname for field in spec.fields]
     if connection.vendor == "postgresql" and (new or len(rows) > 1):
-        values = ([row[name] for name in attnames] for row in rows)
+        values = map(_getter(attnames), rows)
         if new:
             return _copy(
                 connection, connection.ops.quote_name(model._meta.db_table), _columns(spec, connection), values
@@ -92,6 +94,13 @@ def upsert_rows(model, rows: list[dict], *, new: bool = False) -> int:
     with connection.cursor() as cursor:
         cursor.executemany(_statement(spec, connection, "VALUES " + _placeholders(spec)), params)
         return cursor.rowcount
+
+
+def _getter(names: list[str]):
+    """A row's values in this order, as a tuple (itemgetter, in C)."""
+    if len(names) == 1:
+        return lambda row: (row[names[0]],)
+    return operator.itemgetter(*names)
 
 
 def _copy(connection, table: str, columns: str, values) -> int:

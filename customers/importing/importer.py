@@ -17,6 +17,7 @@ interrupted run leaves whole batches and the next run resumes from the mark.
 """
 
 import datetime
+import operator
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -231,6 +232,7 @@ class _TableWriter:
         # Known when the table was empty as the run began: its rows are COPYed in without a merge.
         self.new = False
         self.key_attnames = spec.key_attnames
+        self._key = operator.itemgetter(*self.key_attnames) if len(self.key_attnames) > 1 else None
 
     def convert(self, rows: list[dict], mark) -> "_Batch":
         """Mirror values by key (a later duplicate replaces an earlier one).
@@ -259,7 +261,7 @@ class _TableWriter:
             warnings.append(f"column(s) {names} missing in the shop (other PrestaShop version?): imported as empty")
 
     def key(self, values: dict) -> tuple:
-        return tuple([values[attname] for attname in self.key_attnames])
+        return self._key(values) if self._key else (values[self.key_attnames[0]],)
 
     def describe(self, values: dict) -> str:
         key = self.key(values)
