@@ -37,7 +37,7 @@ from customers.models import ImportState
 DELETE_CHUNK = 1000
 # Source batches are written together up to this many rows: each write costs a handful of round
 # trips (lock check, transaction, savepoint, COPY, mark) whatever its size.
-WRITE_ROWS = 5000
+WRITE_ROWS = 20_000
 
 
 @dataclass
