@@ -88,6 +88,21 @@ def _decimal(value) -> decimal.Decimal:
     return decimal.Decimal(str(value))
 
 
+def decimal_converter(field):
+    checked = number_converter(field, _decimal)
+
+    def convert(value):
+        # The common value first: the text of a MySQL DECIMAL (mysqlclient hands it over undecoded).
+        if type(value) is bytes and value:
+            try:
+                return decimal.Decimal(value.decode())
+            except (ArithmeticError, ValueError):  # not a number: reported as below
+                pass
+        return checked(value)
+
+    return convert
+
+
 def datetime_converter(zone: ZoneInfo):
     from_text = datetime.datetime.fromisoformat
 
@@ -133,7 +148,7 @@ def converter_for(field, zone: ZoneInfo):
     if isinstance(field, models.BooleanField):
         return number_converter(field, _boolean)
     if isinstance(field, models.DecimalField):
-        return number_converter(field, _decimal)
+        return decimal_converter(field)
     if isinstance(field, models.IntegerField | models.ForeignKey):
         return number_converter(field, int)
     return text_converter(field)

@@ -45,7 +45,8 @@ INTEGERS = {t: int for t in (FIELD_TYPE.TINY, FIELD_TYPE.SHORT, FIELD_TYPE.LONG,
 
 def _connect(params: dict):
     """A connection with binary text results: mysqlclient's when installed, else PyMySQL's."""
-    driver, conv = (MySQLdb, INTEGERS | DECIMALS) if MySQLdb else (pymysql, pymysql_conversions | DECIMALS)
+    # mysqlclient types integers in C; decimals stay bytes for `convert` (one Python call per value, not two).
+    driver, conv = (MySQLdb, INTEGERS) if MySQLdb else (pymysql, pymysql_conversions | DECIMALS)
     connection = driver.connect(
         **params,
         charset="utf8mb4",

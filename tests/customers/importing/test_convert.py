@@ -79,3 +79,12 @@ def test_dates_as_mysqlclient_gives_them():
         and problems["invoice_date"] == "not a date ('2026-13-01 00:00:00'), stored as empty"
     )
     assert obj["delivery_date"] is None and problems["delivery_date"].startswith("not a date ('2026-03-\ufffd9")
+
+
+def test_decimals_as_mysqlclient_gives_them():
+    obj, problems = convert(
+        "orders", {"id_order": 1, "total_paid": b"12.500000", "total_paid_real": b"x1", "total_paid_tax_excl": b""}
+    )
+    assert obj["total_paid"] == decimal.Decimal("12.5") and "total_paid" not in problems
+    assert obj["total_paid_real"] == 0 and problems["total_paid_real"] == "not a number ('x1'), stored as 0"
+    assert obj["total_paid_tax_excl"] == 0 and "total_paid_tax_excl" not in problems
