@@ -59,6 +59,11 @@ class Importer:
     # Run before each batch and before a failed batch is retried row by row; raises to stop the
     # run (the job's lock check: a lost database session would otherwise fail every row quietly).
     before_each_batch: Callable[[], None] = lambda: None
+    # A first or full run's mark for the order child tables, found when the first of them began
+    # (one read of every order's date_upd, not one per table): for the tables after it that mark is
+    # a little early at most, and an early mark only makes the next run re-read a few more orders.
+    _whole_tables_mark: object = field(default=None, init=False)
+    _whole_tables_marked: bool = field(default=False, init=False)
 
     def run(self, tables: list[TableSpec] = TABLES) -> set:
         """Import every table; returns the ids of customers whose data changed."""
@@ -102,15 +107,18 @@ class Importer:
         return prefetched(_grouped((writer.convert(rows, mark) for rows, mark in batches), WRITE_ROWS))
 
     def _child_batches(self, spec: TableSpec, since):
-        recent = None if since is None else shop_naive(self.options.now - self.options.recent_orders, self.options.zone)
-        orders = self.source.changed_orders(since, recent)
         to_datetime = datetime_converter(self.options.zone)
         if since is None:
             # A first or full run reads the whole table in key order (one query, not one per
             # batch of orders); the mark, taken before reading, is committed with the last batch.
-            mark = _newest(to_datetime, [date_upd for _, date_upd in orders])
-            yield from _marked_last(self.source.read(spec, None), mark)
+            if not self._whole_tables_marked:
+                orders = self.source.changed_orders(None, None)
+                self._whole_tables_mark = _newest(to_datetime, [date_upd for _, date_upd in orders])
+                self._whole_tables_marked = True
+            yield from _marked_last(self.source.read(spec, None), self._whole_tables_mark)
             return
+        recent = shop_naive(self.options.now - self.options.recent_orders, self.options.zone)
+        orders = self.source.changed_orders(since, recent)
         for start in range(0, len(orders), self.options.batch_size):
             chunk = orders[start : start + self.options.batch_size]
             rows = self.source.children(spec, [int(id_order) for id_order, _ in chunk])
