@@ -24,8 +24,8 @@ from customers.importing.webservice_source import WebserviceSource
 from customers.signals import customers_changed
 
 # Allocations between two collections of the youngest generation (700 by default): an import
-# allocates a few dicts and lists per row and holds batches of thousands of rows, which the
-# collector would otherwise walk again and again (a tenth of a first import's CPU).
+# allocates a few dicts and tuples per row and holds batches of thousands of rows, which the
+# collector would otherwise walk again and again.
 GC_THRESHOLD = 50_000
 
 
