@@ -5,10 +5,12 @@ A group is fetched, parsed and its files written in a thread while the group bef
 threads are inserted together (mailsync.storing.Batch)."""
 
 import ctypes
+import gc
 import logging
 from collections import Counter
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 from django.db import transaction
@@ -51,13 +53,14 @@ class NewMail:
         deletable = []
         # A group is fetched, parsed and its files written (no database) in a thread while the group before
         # it is stored: the IMAP client is the thread's alone till its result is taken.
-        with ThreadPoolExecutor(max_workers=1, thread_name_prefix="sync-fetch") as helper:
+        with ThreadPoolExecutor(max_workers=1, thread_name_prefix="sync-fetch") as helper, _collected_per_group():
             ahead = helper.submit(self._fetch, groups[0], downloads, kept, identities) if groups else None
             for index, uids in enumerate(groups):
                 bodies, headers = ahead.result()
                 if index + 1 < len(groups):
                     ahead = helper.submit(self._fetch, groups[index + 1], downloads, kept, identities)
                 deletable += self._commit_group(uids, _Group(heads, identities, known, bodies, headers))
+                gc.collect()
         if _TRIM is not None:
             _TRIM(0)
         return deletable
@@ -188,6 +191,20 @@ class NewMail:
         )
         tally.figures["failed"] += 1
         tally.failed = True
+
+
+@contextmanager
+def _collected_per_group() -> Iterator[None]:
+    """A stored group leaves its Messages in reference cycles (a Message and its FieldFile, its Thread), which
+    Python's collector reaches only in its rare passes over everything: a first import held hundreds of groups'
+    bodies at once, 25 MB more at 5,000 messages than at 1,000. So each group ends with a collection, and what
+    was alive before the chunk is frozen out of its way meanwhile (gc.freeze), so that it walks only what the
+    chunk made: about a millisecond."""
+    gc.freeze()
+    try:
+        yield
+    finally:
+        gc.unfreeze()
 
 
 @dataclass
