@@ -18,6 +18,7 @@ import of a mailbox a fifth the size (memory must not grow with the mailbox).
 import argparse
 import os
 import random
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -216,16 +217,17 @@ def run(options, previous: Path | None) -> None:
     from tests.servers.postgres import start_postgres
 
     postgres, dovecot = start_postgres(), start_dovecot()
+    media = tempfile.mkdtemp(prefix="crm-bench-media-")
     try:
         database_url = postgres.create_database("crm_bench")
         os.environ["DATABASE_URL"] = database_url
-        media = tempfile.mkdtemp(prefix="crm-bench-media-")
         os.environ["MEDIA_ROOT"] = media
         small = measure(dovecot, postgres, media, max(options.messages // 5, 1), None)
         large = measure(dovecot, postgres, media, options.messages, previous)
     finally:
         dovecot.stop()
         postgres.stop()
+        shutil.rmtree(media, ignore_errors=True)  # the mailboxes' files, twice over: hundreds of MB
     report(small, large)
 
 
