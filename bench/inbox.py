@@ -9,7 +9,8 @@ way (one FETCH round trip per message) and the previous revision's
 sync_inbox (--previous, default where this branch left main, copied with
 git archive, on a database migrated by its own code) on the same mailbox;
 each first import must store the whole mailbox; peak memory of each run, and of a first
-import of a mailbox a fifth the size (memory must not grow with the mailbox).
+import of a mailbox a fifth the size (memory must not grow with the mailbox). Each timed import starts
+on a settled server: what the run before wrote is vacuumed and checkpointed first.
 
     .venv/bin/python -m bench.inbox --messages 5000
     .venv/bin/python -m bench.inbox --messages 2000 --previous none
@@ -27,6 +28,8 @@ from datetime import UTC, datetime
 from email.message import EmailMessage
 from email.utils import format_datetime, make_msgid
 from pathlib import Path
+
+import psycopg
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -146,6 +149,18 @@ def stored(output: str, count: int) -> str:
     return line
 
 
+def settle(postgres) -> None:
+    """What autovacuum and the checkpointer would do after the run before (a few hundred MB written), done
+    now rather than in the middle of the next timed run: each run starts on a quiet server."""
+    with psycopg.connect(postgres.url, autocommit=True) as server:
+        names = [name for (name,) in server.execute("SELECT datname FROM pg_database WHERE datname LIKE 'crm_bench%'")]
+    for name in names:
+        with psycopg.connect(postgres.url_for(name), autocommit=True) as connection:
+            connection.execute("VACUUM ANALYZE")
+    with psycopg.connect(postgres.url, autocommit=True) as server:
+        server.execute("CHECKPOINT")
+
+
 def measure(dovecot, postgres, media: str, count: int, previous: Path | None) -> dict:
     import django
     from django.core.management import call_command
@@ -175,17 +190,20 @@ def measure(dovecot, postgres, media: str, count: int, previous: Path | None) ->
     if previous:  # first, so that it pays for the cold caches, not today's code
         url = postgres.create_database(f"crm_bench_previous_{count}")
         previous_pok = previous_database(previous, url, env, fields)
+        settle(postgres)
         before = timed_run(
             ["manage.py", "sync_inbox", "--pok", str(previous_pok)],
             {**env, "PYTHONPATH": str(previous), "DATABASE_URL": url},
             cwd=previous,
         )
         stored(before[2], count)
+    settle(postgres)
     first = timed_run(sync, env)
     stored(first[2], count)
     noops = sorted((timed_run(sync, env) for _ in range(NOOP_RUNS)), key=lambda run: run[0])
     noop = noops[len(noops) // 2]  # the median run
     reset_pok(pok.pk)
+    settle(postgres)
     naive = timed_run([str(ROOT / "bench" / "inbox.py"), "--naive-import", str(pok.pk)], env)
     reset_pok(pok.pk)
     figures = {"count": count, "megabytes": size / 2**20, "first": first, "noop": noop, "naive": naive}
