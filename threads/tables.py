@@ -20,7 +20,7 @@ from django_tables2.utils import AttributeDict
 
 from threads import ages
 from threads.models import Status
-from threads.selectors import table_rows
+from threads.selectors import PokListRows, table_rows
 
 HEADS_KEPT = 512  # header rows kept drawn (ThreadTable.head_html)
 
@@ -137,7 +137,7 @@ class ThreadTable(tables.Table):
 
     def __init__(self, threads, **kwargs):
         # The rows as ThreadRows: what the cells draw, read in the same query without a model per row.
-        super().__init__(table_rows(threads), **kwargs)
+        super().__init__(threads if isinstance(threads, PokListRows) else table_rows(threads), **kwargs)
 
     def paginate(self, *args, per_page=None, page=1, **kwargs):
         # The page size is ours: `?per_page=-1` breaks the paginator, `?per_page=1000000` loads the archive.

@@ -43,6 +43,7 @@ from threads.permissions import thread_or_404, visible_threads
 from threads.selectors import (
     CARD_THREADS_SHOWN,
     INBOX_STATUSES,
+    PokListRows,
     answered_owned,
     capped_total,
     card_search_buttons,
@@ -108,7 +109,11 @@ def _pok_list(request, pok_id, scope):
     listed = _listed_threads(request.user, scope, pok_id, request.GET, pok=panel.pok)
     # INBOX: the longest-waiting customer first; Archive and Spam: the latest first (spec 7.5).
     order = "last_message_at" if scope == "inbox" else "-last_message_at"
-    table = _table(request, with_unread(listed.threads, request.user), order, exclude=("pok",))
+    if listed.query.is_empty():  # the list as it is most often looked at: its SQL built once (PokListRows)
+        rows = PokListRows(listed.pok, LISTS[scope], request.user)
+    else:
+        rows = with_unread(listed.threads, request.user)
+    table = _table(request, rows, order, exclude=("pok",))
     context = {
         "pok": listed.pok,
         "pok_panels": panels,
