@@ -53,8 +53,15 @@ def for_user(name: str, build: Callable[[Any], QuerySet], user) -> RawQuerySet:
 
     build() may read the user's id and whether they are staff or superuser (what pok.permissions decides by),
     nothing else: those are what the stand-in user has."""
-    compiled = _prepared(name, lambda user: build(user), {"user": user})
-    return compiled.model.objects.raw(compiled.sql, compiled.parameters({"user": user}))
+    return instances(name, lambda user: build(user), user=user)
+
+
+def instances(key, build: Callable[..., QuerySet], **objects: Model) -> RawQuerySet:
+    """build(**objects)'s rows as model instances (annotations as attributes), its SQL built once per `key` and
+    kind of object; of each object build() may read its id (and a user's is_staff and is_superuser), nothing
+    else."""
+    compiled = _prepared(key, build, objects)
+    return compiled.model.objects.raw(compiled.sql, compiled.parameters(objects))
 
 
 def values(key: tuple, build: Callable[..., QuerySet], **objects: Model) -> list[tuple]:

@@ -18,6 +18,7 @@ from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from crm import prepared
 from crm.paths import local_path_or_overview
 from crm.permissions import staff_required
 from crm.storage import STORAGE_ERRORS
@@ -176,7 +177,7 @@ def _listed_threads(user, scope, pok_id, data, pok: Pok | None = None) -> Listed
         threads = filter_threads(owned_threads(user, statuses), query)
         return Listed(None, form, threads, list(possible_owners(user)), statuses, query)
     pok = pok or pok_or_404(user, pok_id)
-    owners = list(pok_staff(pok))
+    owners = list(prepared.instances("pok staff", pok_staff, pok=pok))  # on every list: its SQL built once
     form = ThreadFilterForm(data, statuses=LISTS[scope], owners=owners)
     query = form.query()
     threads = filter_threads(pok_threads(pok, LISTS[scope]), query)

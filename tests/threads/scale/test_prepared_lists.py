@@ -1,7 +1,10 @@
 """A POK's unfiltered list reads its rows with SQL built once per list, sort, page and kind of user
 (threads.selectors.PokListRows over crm.prepared): the rows are still exactly the ORM's, each user's own."""
 
+import re
+
 import pytest
+from django.urls import reverse
 
 from crm import prepared
 from tests.factories import make_pok, make_staff
@@ -72,3 +75,14 @@ def test_the_list_counts_and_pages_as_a_queryset(pok_a, anna):
     assert rows.count() == 5 and len(rows[1:3]) == 2 and rows[3:].count() == 2
     with pytest.raises(TypeError):
         rows[1:3][0:1]
+
+
+@pytest.mark.django_db
+def test_each_poks_list_offers_its_own_staff(client, pok_a, anna):
+    pok_b = make_pok(name="Shop B", from_address="bok@shop-b.example")
+    make_staff("bob", pok_b)
+    client.force_login(make_staff("boss", superuser=True))
+    for pok, staff, other in ((pok_a, "Anna Nowak", "bob"), (pok_b, "bob", "Anna Nowak"), (pok_a, "Anna Nowak", "bob")):
+        page = client.get(reverse("threads:inbox", args=[pok.pk])).content.decode()
+        owners = re.search(r'<select name="owner".*?</select>', page, re.DOTALL).group(0)
+        assert f">{staff}<" in owners and f">{other}<" not in owners
