@@ -6,6 +6,7 @@ from html import escape  # what django.utils.html.escape does, without its lazy-
 from urllib.parse import quote_plus
 
 import django_tables2 as tables
+from django.template.loader import get_template
 from django.urls import reverse
 from django.utils.functional import cached_property
 from django.utils.html import conditional_escape
@@ -196,6 +197,11 @@ class ThreadTable(tables.Table):
             "next": self._link(field, page.next_page_number()) if page.has_next() else "",
             "pages": [(p, "" if p == "..." else self._link(field, p)) for p in table_page_range(page, self.paginator)],
         }
+
+    @cached_property
+    def pages_html(self) -> str:
+        """The paging's links (threads/_pages.html), drawn once for above and below the rows; "" for one page."""
+        return SafeString(get_template("threads/_pages.html").render({"table": self}).strip())
 
     def _link(self, name: str, value) -> str:
         """The request's query string with `name` set to `value`, escaped: django-tables2's querystring_replace."""
