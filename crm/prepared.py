@@ -103,4 +103,5 @@ def _kind(each: Model) -> tuple:
 def _stand_in(each: Model, marker: int) -> Model:
     if hasattr(each, "is_superuser"):
         return each._meta.model(pk=marker, is_staff=each.is_staff, is_superuser=each.is_superuser)
-    return each._meta.model(pk=marker)
+    # A key that is text (a session's) gets a text marker.
+    return each._meta.model(pk=marker if isinstance(each.pk, int) else f"stand-in{marker}")

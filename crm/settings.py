@@ -104,6 +104,7 @@ LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "overview"
 LOGOUT_REDIRECT_URL = "login"
 
+SESSION_ENGINE = "crm.sessions"  # Django's database sessions, read with SQL built once per process
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SECURE = not DEBUG and config.boolean(env, "HTTPS", default=True)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE

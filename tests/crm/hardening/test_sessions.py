@@ -69,3 +69,22 @@ def test_an_administrator_setting_a_password_logs_the_user_out(root, anna):
     assert response.status_code == 302
     assert not logged_in(annas)
     assert logged_in(admin)
+
+
+def test_each_browser_reads_its_own_session_with_sql_built_once(anna, bob, monkeypatch):
+    """crm.sessions: every request's session is read with the same prepared SQL, each with its own key."""
+    from django.contrib.sessions.models import Session
+
+    from crm import prepared
+
+    monkeypatch.setattr(prepared, "_compiled", {})
+    anna_browser, bob_browser = browser("anna", "pass-anna"), browser("bob", "pass-bob")
+    for _ in range(2):
+        assert 'class="who">Anna Nowak<' in anna_browser.get("/").content.decode()
+        assert 'class="who">bob<' in bob_browser.get("/").content.decode()
+    assert [key[1] for key in prepared._compiled].count("session") == 1
+    Session.objects.filter(session_key=anna_browser.session.session_key).update(expire_date="2000-01-01T00:00Z")
+    assert not logged_in(anna_browser) and logged_in(bob_browser)
+    unknown = Client()
+    unknown.cookies["sessionid"] = "x" * 32
+    assert not logged_in(unknown)
