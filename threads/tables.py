@@ -28,6 +28,7 @@ HEADS_KEPT = 512  # header rows kept drawn (ThreadTable.head_html)
 PER_PAGE = 50
 MAX_PAGE = 100_000  # 5,000,000 rows deep; a 30-digit page would be an OFFSET out of the database's range
 PLACEHOLDER_ID = "AAAAAAA"  # a public id's shape, replaced by each row's own
+PAGE_SPOT = "0PAGE0"  # where a paging link's page number goes (urlencode and escape leave it as it is)
 
 
 def _bounded_page(page):
@@ -190,12 +191,20 @@ class ThreadTable(tables.Table):
     @cached_property
     def paging(self) -> dict:
         """The links of the paging drawn above and below the rows (threads/_pages.html), as django-tables2's
-        table_page_range and querystring_replace give them, computed once for both."""
+        table_page_range and querystring_replace give them, computed once for both: the query string is encoded
+        once, each page's number put in its place."""
         page, field = self.page, self.prefixed_page_field
+        spotted = self._link(field, PAGE_SPOT)
+
+        def link(number) -> str:
+            if spotted.count(PAGE_SPOT) != 1:  # the query string has the word itself: encoded per link
+                return self._link(field, number)
+            return SafeString(spotted.replace(PAGE_SPOT, str(number)))
+
         return {
-            "previous": self._link(field, page.previous_page_number()) if page.has_previous() else "",
-            "next": self._link(field, page.next_page_number()) if page.has_next() else "",
-            "pages": [(p, "" if p == "..." else self._link(field, p)) for p in table_page_range(page, self.paginator)],
+            "previous": link(page.previous_page_number()) if page.has_previous() else "",
+            "next": link(page.next_page_number()) if page.has_next() else "",
+            "pages": [(p, "" if p == "..." else link(p)) for p in table_page_range(page, self.paginator)],
         }
 
     @cached_property

@@ -125,6 +125,8 @@ def test_card_links_quote_addresses_as_urlencode_does(email):
 
 @pytest.mark.django_db
 def test_paging_links_are_those_of_querystring_replace(pok_a, anna, monkeypatch):
+    from threads import tables
+
     monkeypatch.setattr("threads.tables.PER_PAGE", 2)
     receive_threads(pok_a, 30)
     request = RequestFactory().get("/", {"subject": "a & <b>", "sort": "-subject", "page": "12"})
@@ -141,6 +143,11 @@ def test_paging_links_are_those_of_querystring_replace(pok_a, anna, monkeypatch)
     assert all(link == (querystring_replace(p) if p != "..." else "") for p, link in paging["pages"])
     page = render_to_string("threads/_table.html", {"table": table}, request=request)
     assert page.count(f'href="{querystring_replace(13)}" rel="next"') == 2 and "&amp;amp;" not in page
+    # A query string holding the word that marks the page number's place: still each page's own link.
+    request = RequestFactory().get("/", {"subject": tables.PAGE_SPOT, "page": "12"})
+    table = paginate(request, ThreadTable(pok_threads(pok_a, INBOX_STATUSES), exclude=("pok",)))
+    assert table.paging["next"] == querystring_replace(13)  # of this request and table now
+    assert table.paging["next"] == f"?subject={tables.PAGE_SPOT}&amp;page=13"
 
 
 @pytest.mark.django_db
