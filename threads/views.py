@@ -2,6 +2,7 @@
 
 import logging
 import math
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
@@ -12,6 +13,7 @@ from django.http import FileResponse, Http404, HttpResponse, HttpResponseBadRequ
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.formats import date_format
+from django.utils.functional import cached_property
 from django.utils.http import urlencode
 from django.utils.timezone import localtime
 from django.utils.translation import get_language, ngettext
@@ -163,10 +165,15 @@ class Listed:
 
     pok: Pok | None
     form: ThreadFilterForm
-    threads: QuerySet[Thread]
+    unfiltered: Callable[[], QuerySet[Thread]]
     owners: list
     statuses: list[str]
     query: ThreadQuery
+
+    @cached_property
+    def threads(self) -> QuerySet[Thread]:
+        """Built when asked: an unfiltered POK list reads its rows as PokListRows and its total from counters."""
+        return filter_threads(self.unfiltered(), self.query)
 
 
 def _listed_threads(user, scope, pok_id, data, pok: Pok | None = None) -> Listed:
@@ -174,14 +181,12 @@ def _listed_threads(user, scope, pok_id, data, pok: Pok | None = None) -> Listed
         form = ThreadFilterForm(data, statuses=[*INBOX_STATUSES, Status.ARCHIVED])
         query = form.query()
         statuses = [query.status] if query.status else list(INBOX_STATUSES)
-        threads = filter_threads(owned_threads(user, statuses), query)
-        return Listed(None, form, threads, list(possible_owners(user)), statuses, query)
+        return Listed(None, form, lambda: owned_threads(user, statuses), list(possible_owners(user)), statuses, query)
     pok = pok or pok_or_404(user, pok_id)
     owners = list(prepared.instances("pok staff", pok_staff, pok=pok))  # on every list: its SQL built once
     form = ThreadFilterForm(data, statuses=LISTS[scope], owners=owners)
     query = form.query()
-    threads = filter_threads(pok_threads(pok, LISTS[scope]), query)
-    return Listed(pok, form, threads, owners, LISTS[scope], query)
+    return Listed(pok, form, lambda: pok_threads(pok, LISTS[scope]), owners, LISTS[scope], query)
 
 
 def _total(user, listed, scope, panel=None):
