@@ -59,3 +59,10 @@ def test_the_drawn_navigation_gets_this_requests_token_path_and_moment(pok_a, an
     token = re.search(r'name="csrfmiddlewaretoken" value="(\w+)"', second).group(1)
     answer = client.post(reverse("language"), {"csrfmiddlewaretoken": token, "language": "en", "next": "/"})
     assert answer.status_code == 302
+
+
+@pytest.mark.django_db
+def test_the_keyboard_help_is_in_the_pages_language(anna_client):
+    for language, title in (("en", "Keyboard shortcuts"), ("pl", "Skróty klawiszowe"), ("en", "Keyboard shortcuts")):
+        page = anna_client.get(reverse("overview"), HTTP_ACCEPT_LANGUAGE=language).content.decode()
+        assert f'<h2 id="keys-help-title">{title}</h2>' in page
