@@ -6,7 +6,7 @@ and read. Such a query is built here once, for stand-in objects whose ids are ma
 SQL with the real ids in place of the markers. The query stays written with the ORM, in one place.
 """
 
-from collections.abc import Callable
+from collections.abc import Callable, Hashable
 from typing import Any
 
 from django.db import connection
@@ -56,7 +56,7 @@ def for_user(name: str, build: Callable[[Any], QuerySet], user) -> RawQuerySet:
     return instances(name, lambda user: build(user), user=user)
 
 
-def instances(key, build: Callable[..., QuerySet], **objects: Model) -> RawQuerySet:
+def instances(key: Hashable, build: Callable[..., QuerySet], **objects: Model) -> RawQuerySet:
     """build(**objects)'s rows as model instances (annotations as attributes), its SQL built once per `key` and
     kind of object; of each object build() may read its id (and a user's is_staff and is_superuser), nothing
     else."""
@@ -64,7 +64,7 @@ def instances(key, build: Callable[..., QuerySet], **objects: Model) -> RawQuery
     return compiled.model.objects.raw(compiled.sql, compiled.parameters(objects))
 
 
-def values(key: tuple, build: Callable[..., QuerySet], **objects: Model) -> list[tuple]:
+def values(key: Hashable, build: Callable[..., QuerySet], **objects: Model) -> list[tuple]:
     """The rows of build(**objects), a values_list() queryset, as it would return them; its SQL built once per
     `key` and kind of object. `key` names everything else build() depends on; of each object build() may read
     its id (and a user's is_staff and is_superuser), nothing else."""
@@ -79,7 +79,7 @@ def values(key: tuple, build: Callable[..., QuerySet], **objects: Model) -> list
     return [tuple(row) for row in compiler.apply_converters(rows, converters)] if converters else rows
 
 
-def _prepared(key, build, objects: dict[str, Model]) -> _Compiled:
+def _prepared(key: Hashable, build: Callable[..., QuerySet], objects: dict[str, Model]) -> _Compiled:
     full_key = (connection.vendor, key, *((name, _kind(each)) for name, each in objects.items()))
     compiled = _compiled.get(full_key)
     if compiled is None:
