@@ -13,6 +13,8 @@ from django.db import connection
 from django.db.models import Model, QuerySet
 from django.db.models.query import RawQuerySet
 
+from crm.memo import kept
+
 # Ids no row has (ids count up from 1): where each object's id goes among the compiled query's parameters.
 MARKER = -2_000_000_017
 MARKERS = (MARKER, -2_000_000_029, -2_000_000_039)
@@ -80,18 +82,15 @@ def values(key: Hashable, build: Callable[..., QuerySet], **objects: Model) -> l
 
 
 def _prepared(key: Hashable, build: Callable[..., QuerySet], objects: dict[str, Model]) -> _Compiled:
-    full_key = (connection.vendor, key, *((name, _kind(each)) for name, each in objects.items()))
-    compiled = _compiled.get(full_key)
-    if compiled is None:
+    def compiled() -> _Compiled:
         stand_ins = {
             name: _stand_in(each, marker)
             for (name, each), marker in zip(objects.items(), MARKERS[: len(objects)], strict=True)
         }
-        compiled = _Compiled(build(**stand_ins), stand_ins, key)
-        if len(_compiled) >= KEPT:
-            _compiled.clear()
-        _compiled[full_key] = compiled
-    return compiled
+        return _Compiled(build(**stand_ins), stand_ins, key)
+
+    full_key = (connection.vendor, key, *((name, _kind(each)) for name, each in objects.items()))
+    return kept(_compiled, full_key, compiled, KEPT)
 
 
 def _kind(each: Model) -> tuple:

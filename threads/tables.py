@@ -19,6 +19,7 @@ from django_tables2.paginators import LazyPaginator
 from django_tables2.templatetags.django_tables2 import table_page_range
 from django_tables2.utils import AttributeDict
 
+from crm.memo import kept
 from threads import ages
 from threads.models import Status
 from threads.selectors import PokListRows, table_rows
@@ -169,13 +170,9 @@ class ThreadTable(tables.Table):
         columns, its sort, the language and the query string, so the same row is drawn once, not per request."""
         request = getattr(self, "request", None)
         query = request.GET.urlencode() if request is not None else ""
-        key = (type(self), tuple(column.name for column in self.columns), tuple(self.order_by or ()), get_language())
-        head = self._heads.get((*key, query))
-        if head is None:
-            if len(self._heads) >= HEADS_KEPT:  # filters make query strings without end: a bounded memory
-                self._heads.clear()
-            head = self._heads[(*key, query)] = self._drawn_head()
-        return head
+        columns = tuple(column.name for column in self.columns)
+        key = (type(self), columns, tuple(self.order_by or ()), get_language(), query)
+        return kept(self._heads, key, self._drawn_head, HEADS_KEPT)
 
     def _drawn_head(self) -> SafeString:
         cells = []

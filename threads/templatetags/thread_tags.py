@@ -12,6 +12,7 @@ from django.utils.html import conditional_escape
 from django.utils.safestring import SafeString
 from django.utils.translation import get_language
 
+from crm.memo import kept
 from crm.permissions import sees_personal_data
 from crm.preferences import session_notifications
 from threads import ages
@@ -53,11 +54,7 @@ def navigation(context):
         get_urlconf(),
         tuple(_panel_key(panel) for panel in panels),
     )
-    drawn = _navigations.get(key)
-    if drawn is None:
-        if len(_navigations) >= NAVIGATIONS_KEPT:
-            _navigations.clear()
-        drawn = _navigations[key] = _drawn_navigation(user, panels, notifications)
+    drawn = kept(_navigations, key, lambda: _drawn_navigation(user, panels, notifications), NAVIGATIONS_KEPT)
     # The first poll learns the version; "new since you looked" counts from the page's load.
     # With its fraction: mail stored in the same second before the page was drawn is not "new since".
     return SafeString(
