@@ -147,7 +147,7 @@ def parse_tree(raw: bytes) -> Message:
 
 
 _SET_ASIDE = b"\x00crm-base64-"  # a mail that holds this already is parsed as it is
-_SET_ASIDE_TOKEN = re.compile("\x00crm-base64-([0-9]+)\x00")
+_SET_ASIDE_TOKEN = re.compile(re.escape(_SET_ASIDE.decode()) + "([0-9]+)\x00")
 _SET_ASIDE_BYTES = 8 * 1024  # shorter bodies are not worth it
 _BASE64_HEADER = re.compile(rb"content-transfer-encoding[ \t]*:[ \t]*base64[ \t]*\r?\n")  # on lower-cased bytes
 _BASE64_OR_SPACE = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/= \t\r\n"
