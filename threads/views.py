@@ -112,11 +112,7 @@ def _pok_list(request, pok_id, scope):
     listed = _listed_threads(request.user, scope, pok_id, request.GET, pok=panel.pok)
     # INBOX: the longest-waiting customer first; Archive and Spam: the latest first (spec 7.5).
     order = "last_message_at" if scope == "inbox" else "-last_message_at"
-    if listed.query.is_empty():  # the list as it is most often looked at: its SQL built once (PokListRows)
-        rows = PokListRows(listed.pok, LISTS[scope], request.user)
-    else:
-        rows = with_unread(listed.threads, request.user)
-    table = _table(request, rows, order, exclude=("pok",))
+    table = _table(request, listed.rows(request.user), order, exclude=("pok",))
     context = {
         "pok": listed.pok,
         "pok_panels": panels,
@@ -134,7 +130,7 @@ def _pok_list(request, pok_id, scope):
 def mine(request):
     """The user's own threads in every POK they see, new and waiting unless a status is chosen."""
     listed = _listed_threads(request.user, "mine", None, request.GET)
-    table = _table(request, with_unread(listed.threads, request.user), "last_message_at", exclude=("owner",))
+    table = _table(request, listed.rows(request.user), "last_message_at", exclude=("owner",))
     context = {
         "table": table,
         "total": _total(request.user, listed, "mine"),
@@ -174,6 +170,13 @@ class Listed:
     def threads(self) -> QuerySet[Thread]:
         """Built when asked: an unfiltered POK list reads its rows as PokListRows and its total from counters."""
         return filter_threads(self.unfiltered(), self.query)
+
+    def rows(self, user):
+        """The table's rows, with what the user has not read. A POK's list as it is most often looked at,
+        unfiltered, has its SQL built once (PokListRows)."""
+        if self.pok is not None and self.query.is_empty():
+            return PokListRows(self.pok, self.statuses, user)
+        return with_unread(self.threads, user)
 
 
 def _listed_threads(user, scope, pok_id, data, pok: Pok | None = None) -> Listed:
